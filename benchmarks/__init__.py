@@ -1,0 +1,1 @@
+"""`make bench`: timings of the build stages (printed, not asserted)."""

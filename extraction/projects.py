@@ -1,0 +1,255 @@
+"""Turn the outline into project records: one per concrete piece of work.
+
+Granularity (the register's contract):
+
+* every work-place a progress sentence names gives its own record — a list of camera
+  locations gives one record per location, nine kindergartens at nine stages give nine
+  records, three streets at three stages give three records;
+* a segment (`ул. X от Y до Z`), a block (`карето A – B – C – D`) or a junction is one record;
+* "от Y до Z" with no street before it belongs to the road the goal names
+  ("Доизграждане на бул. „Северен“" … "документация от бул. Брезовско шосе до ул. Победа");
+* a goal whose notes name no place gives records for the places of the goal line (one record
+  when the goal names a single project „…“), else one city-wide record;
+* the status comes from the clause naming the work, then its sentence, paragraph and goal
+  notes (see `rules/status.toml`); categories from `rules/categories.toml`;
+* the same sentence naming the same place twice is one record; the same work in two
+  measures stays two records.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extraction.outline import Goal, Measure, Outline, Priority
+from extraction.places import OBJECT_KINDS, ROAD_KINDS, PlaceMention, find_places
+from extraction.rules import StatusDecision, decide_categories, decide_status, work_noun
+from extraction.sentences import split_sentences
+
+_PROJECT_TITLE = re.compile(r"проект[а]?\s*[„\"“]")
+
+
+@dataclass
+class Project:
+    """One register record (the GeoJSON Feature properties, before geocoding)."""
+
+    id: str
+    name: str
+    categories: list[str]
+    status: str
+    priority: int
+    measure: str
+    goal: str
+    goal_line: int
+    source_line: int
+    source_text: str
+    status_evidence: str
+    status_scope: str
+    places: list[dict[str, object]] = field(default_factory=list)
+    districts: list[str] = field(default_factory=list)
+    city_wide: bool = False
+
+    def properties(self) -> dict[str, object]:
+        """Feature properties in the register's documented field order."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "categories": self.categories,
+            "status": self.status,
+            "priority": self.priority,
+            "measure": self.measure,
+            "goal": self.goal,
+            "goal_line": self.goal_line,
+            "source_line": self.source_line,
+            "source_text": self.source_text,
+            "status_evidence": self.status_evidence,
+            "status_scope": self.status_scope,
+            "places": self.places,
+            "districts": self.districts,
+            "city_wide": self.city_wide,
+        }
+
+
+@dataclass
+class _Sentence:
+    line: int
+    text: str
+    paragraph: str
+
+
+def _title(noun: str | None, place: PlaceMention) -> str:
+    label = place.display or place.name
+    if place.between:
+        label = f"{label} от {place.between[0]}" + (
+            f" до {place.between[1]}" if len(place.between) > 1 else ""
+        )
+    if noun is None:
+        return label[:1].upper() + label[1:]
+    return (
+        f"{noun} – {label}" if noun in ("Видеонаблюдение", "Еднопосочно движение") else f"{noun} на {label}"
+    )
+
+
+def _short(text: str, limit: int = 110) -> str:
+    text = text.strip().rstrip(".")
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:–- ") + "…"
+
+
+class _GoalBuilder:
+    """Collects the records of one goal."""
+
+    def __init__(self, priority: Priority, measure: Measure, goal: Goal) -> None:
+        self.priority, self.measure, self.goal = priority, measure, goal
+        self.notes_text = " ".join(n.text for n in goal.notes)
+        self.goal_places = find_places(goal.text)
+        roads = [p for p in self.goal_places if p.kind in ROAD_KINDS and p.role == "object"]
+        self.goal_road = roads[0] if roads else None
+        self.sentences = [_Sentence(n.line, s, n.text) for n in goal.notes for s in split_sentences(n.text)]
+        self.records: list[Project] = []
+        self._seen: set[tuple[str, str]] = set()
+
+    def _scopes(self, clause_after: str, clause_before: str, sent: _Sentence) -> list[tuple[str, str]]:
+        return [
+            ("clause", clause_after),
+            ("clause", clause_before),
+            ("sentence", sent.text),
+            ("paragraph", sent.paragraph),
+            ("goal", self.notes_text),
+        ]
+
+    def _add(
+        self,
+        place_list: list[PlaceMention],
+        decision: StatusDecision,
+        clause: str,
+        line: int,
+        source_text: str,
+        districts: list[str],
+        noun_texts: tuple[str, ...],
+        context: str = "",
+    ) -> None:
+        key = (source_text, "|".join(p.display for p in place_list))
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        place_text = " ".join(p.display for p in place_list)
+        cats = decide_categories(
+            clause, [p.kind for p in place_list], self.goal.text, self.measure.code, context, place_text
+        )
+        noun = work_noun(*noun_texts)
+        if place_list:
+            name = _title(noun, place_list[0])
+            if len(place_list) > 1:
+                name = f"{noun + ': ' if noun else ''}{_short(self.goal.text, 80)}"
+                if _PROJECT_TITLE.search(self.goal.text):
+                    m = re.search(r"проект[а]?\s*[„\"“]([^“\"”]+)", self.goal.text)
+                    name = f"Проект „{m.group(1).strip()}“" if m else name
+        else:
+            name = _short(self.goal.text)
+        self.records.append(
+            Project(
+                id="",
+                name=name,
+                categories=cats,
+                status=decision.status,
+                priority=self.priority.number,
+                measure=self.measure.code,
+                goal=self.goal.text,
+                goal_line=self.goal.line,
+                source_line=line,
+                source_text=source_text,
+                status_evidence=decision.evidence,
+                status_scope=decision.scope,
+                places=[p.as_dict() for p in place_list],
+                districts=districts,
+                city_wide=not place_list and not districts,
+            )
+        )
+
+    def _resolve_endpoints(self, pm: PlaceMention) -> PlaceMention:
+        """An "от Y до Z" pair with no road before it belongs to the goal's road."""
+        if pm.role != "endpoint":
+            return pm
+        if pm.between and self.goal_road is not None:
+            host = PlaceMention(
+                self.goal_road.name,
+                self.goal_road.kind,
+                pm.start,
+                pm.end,
+                self.goal_road.display,
+                between=[pm.display, *pm.between],
+            )
+            return host
+        pm.role = "object"
+        return pm
+
+    def from_notes(self) -> None:
+        for sent in self.sentences:
+            mentions = find_places(sent.text)
+            districts = list(dict.fromkeys(m.name for m in mentions if m.kind == "district"))
+            objects = [
+                self._resolve_endpoints(m)
+                for m in mentions
+                if m.kind in OBJECT_KINDS and m.role in ("object", "endpoint")
+            ]
+            text = sent.text
+            for i, obj in enumerate(objects):
+                nxt = objects[i + 1].start if i + 1 < len(objects) else len(text)
+                prv = objects[i - 1].end if i > 0 else 0
+                after, before = text[obj.end : nxt], text[prv : obj.start]
+                decision = decide_status(self._scopes(after, before, sent))
+                self._add(
+                    [obj],
+                    decision,
+                    f"{before} {after}",
+                    sent.line,
+                    text,
+                    districts,
+                    (before, after, text[: obj.start], self.goal.text),
+                    text[: obj.start],
+                )
+
+    def from_goal(self) -> None:
+        """The notes name no place: records from the goal line (or one city-wide record)."""
+        objects = [p for p in self.goal_places if p.kind in OBJECT_KINDS and p.role == "object"]
+        districts = list(
+            dict.fromkeys(
+                [p.name for p in self.goal_places if p.kind == "district"]
+                + [m.name for s in self.sentences for m in find_places(s.text) if m.kind == "district"]
+            )
+        )
+        decision = decide_status([("sentence", s.text) for s in self.sentences] + [("goal", self.notes_text)])
+        line = next(
+            (s.line for s in self.sentences if decision.evidence and decision.evidence in s.text),
+            self.sentences[0].line if self.sentences else self.goal.line,
+        )
+        source = next((s.text for s in self.sentences if s.line == line), self.notes_text)
+        source_text = f"{self.goal.text} — {source}"
+        if objects and (_PROJECT_TITLE.search(self.goal.text) or len(objects) == 1):
+            self._add(objects, decision, self.goal.text, line, source_text, districts, (self.goal.text,))
+        elif objects:
+            for obj in objects:
+                self._add([obj], decision, self.goal.text, line, source_text, districts, (self.goal.text,))
+        else:
+            self._add([], decision, f"{self.goal.text} {self.notes_text}", line, source_text, districts, ())
+
+
+def extract_projects(outline: Outline) -> list[Project]:
+    """All project records of the report, in document order, with stable ids."""
+    records: list[Project] = []
+    for priority, measure, goal in outline.goals():
+        if not goal.notes:
+            continue  # a heading over the goals that follow, not a work
+        builder = _GoalBuilder(priority, measure, goal)
+        builder.from_notes()
+        if not builder.records:
+            builder.from_goal()
+        records.extend(builder.records)
+    counters: dict[int, int] = {}
+    for rec in records:
+        counters[rec.source_line] = counters.get(rec.source_line, 0) + 1
+        rec.id = f"m{rec.measure.replace('.', '-')}-l{rec.source_line:03d}-{counters[rec.source_line]:02d}"
+    return records

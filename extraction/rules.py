@@ -1,0 +1,158 @@
+"""Apply the readable rules in `rules/*.toml`: status cues, category lexicon, work nouns.
+
+The precedence of status cues is documented in `rules/status.toml` itself so that the people
+who review the register can read the whole decision in one place; this module implements it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from extraction.lexicon import load_rules
+
+SCOPE_ORDER = ("clause", "sentence", "paragraph", "goal")
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    """One status cue found in a text."""
+
+    status: str
+    weak: bool
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class StatusDecision:
+    """The status of one work, the phrase that decided it, and the scope it came from."""
+
+    status: str
+    evidence: str
+    scope: str  # clause | sentence | paragraph | goal | default
+
+
+@cache
+def _status_patterns() -> list[tuple[str, bool, re.Pattern[str]]]:
+    rules = load_rules("status")
+    out = []
+    for cue in rules["cue"]:
+        for pat in cue["patterns"]:
+            out.append((cue["status"], bool(cue.get("weak", False)), re.compile(pat, re.IGNORECASE)))
+    return out
+
+
+def status_cues(text: str) -> list[CueMatch]:
+    """All status cues in `text`, minus those contained in a longer cue."""
+    found = [
+        CueMatch(status, weak, m.start(), m.end(), m.group(0))
+        for status, weak, pat in _status_patterns()
+        for m in pat.finditer(text)
+    ]
+    kept = sorted(
+        (
+            c
+            for c in found
+            if not any(
+                o is not c and o.start <= c.start and c.end <= o.end and (o.end - o.start) > (c.end - c.start)
+                for o in found
+            )
+        ),
+        key=lambda c: (c.start, -c.end),
+    )
+    # Overlapping cues of one status are one phrase ("пусната поръчка" + "поръчка по ЗОП").
+    merged: list[CueMatch] = []
+    for c in kept:
+        last = merged[-1] if merged else None
+        if last is not None and last.status == c.status and c.start < last.end:
+            if c.end > last.end:
+                merged[-1] = CueMatch(c.status, last.weak and c.weak, last.start, c.end, text[last.start : c.end])
+            continue
+        merged.append(c)
+    return merged
+
+
+def pick_status(cues: list[CueMatch]) -> CueMatch | None:
+    """The deciding cue: strong before weak, then by the precedence list, then the first."""
+    if not cues:
+        return None
+    order = load_rules("status")["precedence"]
+    strong = [c for c in cues if not c.weak] or cues
+    return min(strong, key=lambda c: (order.index(c.status), c.start))
+
+
+def decide_status(scopes: list[tuple[str, str]]) -> StatusDecision:
+    """Walk `(scope_name, text)` from the narrowest scope out; the first scope with a cue wins."""
+    for scope, text in scopes:
+        cue = pick_status(status_cues(text))
+        if cue is not None:
+            return StatusDecision(cue.status, cue.text.strip(), scope)
+    return StatusDecision(load_rules("status")["default"], "", "default")
+
+
+@cache
+def _category_table() -> list[tuple[str, bool, frozenset[str], list[re.Pattern[str]]]]:
+    rules = load_rules("categories")
+    return [
+        (
+            c["name"],
+            bool(c.get("exclusive", False)),
+            frozenset(c.get("place_kinds", [])),
+            [re.compile(p, re.IGNORECASE if not p.isupper() else 0) for p in c["cues"]],
+        )
+        for c in rules["category"]
+    ]
+
+
+def category_cues(text: str) -> list[str]:
+    """Categories whose cue words occur in `text`, in lexicon order."""
+    return [name for name, _, _, pats in _category_table() if any(p.search(text) for p in pats)]
+
+
+def decide_categories(
+    clause: str,
+    place_kinds: list[str],
+    goal_text: str,
+    measure: str,
+    context: str = "",
+    place_text: str = "",
+) -> list[str]:
+    """Categories of one work from its clause, its places, its goal and its measure.
+
+    `context` is the sentence text before the work: an exclusive category named there (the
+    cameras of "монтирани са камери в парк A, на пл. B …") applies to every work of the list.
+    `place_text` (the place names) adds its cues and place kinds only when no exclusive category
+    was found: a camera in "парк A" is not a park work.
+    """
+    table = _category_table()
+    exclusive = {name for name, excl, _, _ in table if excl}
+    cats = category_cues(clause)
+    cats += [c for c in category_cues(context) if c in exclusive and c not in cats]
+    if not (set(cats) & exclusive):
+        cats += [c for c in category_cues(place_text) if c not in cats]
+        for name, _, kinds, _ in table:
+            if kinds & set(place_kinds) and name not in cats:
+                cats.append(name)
+    if not cats:
+        cats = category_cues(goal_text)
+    if not cats:
+        cats = [load_rules("categories")["measure_default"].get(measure, "other")]
+    order = [name for name, _, _, _ in table]
+    return sorted(set(cats), key=order.index)
+
+
+@cache
+def _work_table() -> list[tuple[str, re.Pattern[str]]]:
+    return [(w["noun"], re.compile(w["pattern"], re.IGNORECASE)) for w in load_rules("works")["work"]]
+
+
+def work_noun(*texts: str) -> str | None:
+    """The noun naming the work, from the first text that has one."""
+    for text in texts:
+        hits = [(m.start(), noun) for noun, pat in _work_table() for m in [pat.search(text)] if m]
+        if hits:
+            return min(hits)[1]
+    return None

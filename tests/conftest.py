@@ -1,0 +1,26 @@
+"""Shared fixtures: the real inputs from ../shared (tests needing them skip with a reason)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.paths import DEFAULT_REPORT, report_path
+
+
+@pytest.fixture(scope="session")
+def real_report() -> Path:
+    """The programme report from ../shared (or $PLOVDIV_REPORT)."""
+    path = report_path()
+    if not path.exists():
+        pytest.skip(f"report not found at {path} (expected beside the repo: {DEFAULT_REPORT})")
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_records(real_report: Path):
+    """The register extracted from the real report, once per session."""
+    from extraction import extract_projects, parse_outline, read_report
+
+    return extract_projects(parse_outline(read_report(real_report)))

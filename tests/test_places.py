@@ -1,0 +1,63 @@
+"""Place mentions in sentences written for the test."""
+
+from __future__ import annotations
+
+from extraction.places import canonical_district, find_places, quoted_spans
+
+
+def kinds(sentence: str) -> list[tuple[str, str]]:
+    return [(p.kind, p.name) for p in find_places(sentence)]
+
+
+def test_prefixed_names_and_lists() -> None:
+    got = kinds('Готови са ДГ "Слънце" и „Луна“, а в ОУ „Христо Смирненски“ предстои ремонт.')
+    assert got == [("kindergarten", "Слънце"), ("kindergarten", "Луна"), ("school", "Христо Смирненски")]
+
+
+def test_segment_between_two_streets() -> None:
+    (pm,) = find_places("Ремонт на ул. „Лозата“ в участъка от бул. „Изток“ до „Запад“.")
+    assert (pm.kind, pm.name) == ("street", "Лозата")
+    assert pm.as_dict()["between"] == ["бул. „Изток“", "бул. „Запад“"]
+
+
+def test_endpoint_pair_without_road() -> None:
+    (pm,) = find_places('Документация от бул. "Едно" до ул. "Две".')
+    assert pm.role == "endpoint" and pm.name == "Едно" and pm.between == ["ул. „Две“"]
+
+
+def test_block_of_streets() -> None:
+    (pm,) = find_places("Улиците в карето: ул. „А“ – ул. „Б“ – ул. „В“ – бул. „Г“.")
+    assert pm.kind == "block"
+    assert pm.as_dict()["streets"] == ["ул. „А“", "ул. „Б“", "ул. „В“", "бул. „Г“"]
+
+
+def test_junction_pairs() -> None:
+    got = find_places('Обновени са кръстовищата на бул. "Едно" и "Две", "Три" и "Четири".')
+    assert [(p.kind, p.streets) for p in got] == [
+        ("junction", ["Едно", "Две"]),
+        ("junction", ["Три", "Четири"]),
+    ]
+
+
+def test_districts_are_context_and_canonical() -> None:
+    got = find_places('Пилотно в районите "Централен" и "Тракия", и в район Южния.')
+    assert [(p.kind, p.name, p.role) for p in got] == [
+        ("district", "Централен", "context"),
+        ("district", "Тракия", "context"),
+        ("district", "Южен", "context"),
+    ]
+    assert canonical_district("Северния") == "Северен" and canonical_district("Пловдив") is None
+
+
+def test_organisation_names_are_not_places() -> None:
+    assert kinds('Фирма „Запрянови - 03“ заведе дело; ОП „Чистота“ почиства.') == []
+
+
+def test_nested_quotes() -> None:
+    text = "проект „Улици на „Тютюнев град“ “, ул. „Първа“"
+    inner = [t for _, _, t in quoted_spans(text)]
+    assert "Тютюнев град" in inner and "Първа" in inner
+
+
+def test_landmarks_without_prefix() -> None:
+    assert ("garden", "Цар-Симеонова градина") in kinds("Камери в Цар-Симеоновата градина и Альоша.")

@@ -1,0 +1,101 @@
+"""Record granularity on a small report written for the test, and invariants on the real one."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from extraction import extract_projects, parse_outline
+
+MINI = """\tОТЧЕТ
+
+\tПРИОРИТЕТ 1. ГРАД
+
+\tМярка 1.1. Сигурност
+
+\tРазширяване на видеонаблюдението.
+\t- Монтирани са камери в парк „Едно“, на пл. „Две“ и на ул. „Три“.
+
+\tМярка 1.2. Пътища
+
+\tРеконструкция на улици в район „Южен“.
+\tИзвършена е реконструкция на ул. „Алфа“. Изготвя се проект за ул. „Бета“. За ул. „Гама“ има пусната поръчка по ЗОП.
+
+\tВъвеждане на LED осветление.
+\tПодменени са 1000 осветителни тела.
+
+\tПРИОРИТЕТ 3. УСЛУГИ
+
+\tМярка 3.1. Образование
+
+\tСтроителство на детски градини.
+\tДГ „Слънце“ се строи. ГОТОВИ СА: ДГ "Луна" и "Звезда". За ДГ „Море“ е избран изпълнител.
+"""
+
+
+def records():
+    return extract_projects(parse_outline(MINI))
+
+
+def by_place(recs):
+    return {str(r.places[0]["text"]): r for r in recs if r.places}
+
+
+def test_one_camera_record_per_location() -> None:
+    cams = [r for r in records() if r.measure == "1.1"]
+    assert [r.places[0]["text"] for r in cams] == ["парк „Едно“", "пл. „Две“", "ул. „Три“"]
+    assert all(r.categories == ["camera"] and r.status == "completed" for r in cams)
+
+
+def test_three_streets_three_stages() -> None:
+    roads = by_place(r for r in records() if r.measure == "1.2")
+    assert roads["ул. „Алфа“"].status == "completed"
+    assert roads["ул. „Бета“"].status == "design"
+    assert roads["ул. „Гама“"].status == "procurement"
+    assert roads["ул. „Гама“"].status_evidence == "пусната поръчка по ЗОП"
+    assert all(r.categories == ["road"] for r in roads.values())
+
+
+def test_kindergartens_each_with_its_stage() -> None:
+    kg = by_place(r for r in records() if r.measure == "3.1")
+    assert {k: v.status for k, v in kg.items()} == {
+        "ДГ „Слънце“": "in_progress",
+        "ДГ „Луна“": "completed",
+        "ДГ „Звезда“": "completed",
+        "ДГ „Море“": "procurement",
+    }
+    assert all(r.categories == ["school"] and r.priority == 3 for r in kg.values())
+
+
+def test_city_wide_action_is_a_record() -> None:
+    (led,) = [r for r in records() if "LED" in r.name]
+    assert led.city_wide and led.places == [] and led.categories == ["lighting"]
+    assert led.status == "completed" and led.source_line == 16
+
+
+def test_ids_are_stable_and_unique() -> None:
+    a, b = records(), records()
+    assert [r.id for r in a] == [r.id for r in b]
+    assert len({r.id for r in a}) == len(a)
+
+
+def test_real_register_shape(real_records) -> None:
+    recs = real_records
+    assert len(recs) > 150
+    assert {r.priority for r in recs} == {1, 2, 3}
+    assert len({r.measure for r in recs}) == 16
+    statuses = Counter(r.status for r in recs)
+    assert set(statuses) == {"completed", "in_progress", "procurement", "design", "planned", "stalled"}
+    allowed = {
+        "road", "park", "school", "camera", "sport", "water", "parking", "health", "social",
+        "culture", "waste", "lighting", "transport", "planning", "other",
+    }
+    assert all(r.categories and set(r.categories) <= allowed for r in recs)
+    six = {"Централен", "Източен", "Западен", "Северен", "Южен", "Тракия"}
+    assert all(set(r.districts) <= six for r in recs)
+    assert len({r.id for r in recs}) == len(recs)
+    # Evidence is a phrase of the cited text (or empty when the status is the default).
+    for r in recs:
+        assert r.status_scope == "default" or r.status_evidence, r.id
+    # The camera sentence of measure 1.1 gives one record per location.
+    cams = [r for r in recs if "camera" in r.categories and r.measure == "1.1" and r.places]
+    assert len(cams) >= 10

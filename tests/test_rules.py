@@ -1,0 +1,59 @@
+"""Status cues and category lexicon, on sentences written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.rules import decide_categories, decide_status, status_cues
+
+
+def status(text: str) -> str:
+    return decide_status([("clause", text)]).status
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Паркът се строи", "in_progress"),
+        ("ГОТОВИ СА двете градини", "completed"),
+        ("Има пусната поръчка по ЗОП", "procurement"),
+        ("Избран е изпълнител, предстои сключване на договор", "procurement"),
+        ("Изготвя се проектна документация", "design"),
+        ("Има разрешение за строеж", "design"),
+        ("Предвидени за втората част на мандата", "planned"),
+        ("Налична е проектна документация. Търси се финансиране", "stalled"),
+        ("На този етап няма средства, предвидени в бюджета", "stalled"),
+        ("Очаква се решение на съда по делото", "stalled"),
+        ("Ремонтът е завършен", "completed"),
+        ("Обектът се изпълнява", "in_progress"),
+    ],
+)
+def test_status_of_a_clause(text: str, expected: str) -> None:
+    assert status(text) == expected
+
+
+def test_longer_cue_contains_shorter() -> None:
+    # "открита процедура" is procurement; the "открит" (opened = completed) inside it is dropped.
+    assert [c.status for c in status_cues("Обявена е открита процедура")] == ["procurement"]
+    # "в процес на изготвяне" is design, not the in_progress "в процес на …".
+    assert status("В процес на изготвяне е техническият проект") == "design"
+
+
+def test_weak_cue_loses_to_strong() -> None:
+    assert status("Предстои ремонт, има проект съгласуван от НИНКН") == "design"
+    assert status("Предстои") == "planned"
+
+
+def test_scopes_clause_first_then_wider() -> None:
+    d = decide_status([("clause", "за ДГ „Слънце“"), ("sentence", "Строи се ДГ „Слънце“")])
+    assert (d.status, d.scope, d.evidence) == ("in_progress", "sentence", "Строи се")
+    d = decide_status([("clause", "нищо тук")])
+    assert (d.status, d.scope, d.evidence) == ("planned", "default", "")
+
+
+def test_categories() -> None:
+    assert decide_categories("изграждане на физкултурен салон", ["school"], "", "3.1") == ["school", "sport"]
+    # A camera in a park is a camera, not a park work.
+    assert decide_categories("монтирани камери", ["park"], "", "1.1") == ["camera"]
+    assert decide_categories("реконструкция", ["street"], "", "1.2") == ["road"]
+    assert decide_categories("нещо", [], "", "3.2") == ["health"]  # the measure's default
