@@ -71,10 +71,15 @@ class PlaceMention:
     between: list[str] = field(default_factory=list)
     streets: list[str] = field(default_factory=list)
     role: str = "object"  # object | endpoint | member | context
+    surface: str = ""  # the words as the report writes them
 
     def as_dict(self) -> dict[str, object]:
-        """The register's JSON form: text, kind and the relation fields when present."""
-        out: dict[str, object] = {"text": self.display or self.name, "kind": self.kind}
+        """The register's JSON form: the text as written, its kind, a canonical label, relations."""
+        out: dict[str, object] = {
+            "text": self.surface or self.display or self.name,
+            "kind": self.kind,
+            "name": self.display or self.name,
+        }
         if self.between:
             out["between"] = list(self.between)
         if self.streets:
@@ -239,6 +244,9 @@ def _canonicalise_districts(mentions: list[PlaceMention]) -> list[PlaceMention]:
         if pm.kind == "district":
             canon = canonical_district(pm.name)
             if canon is None:
+                if pm.name[:1].isupper():
+                    pm.kind, pm.display = "neighbourhood", f"кв. „{pm.name}“"
+                    out.append(pm)
                 continue
             pm.name, pm.display, pm.role = canon, f"район „{canon}“", "context"
         out.append(pm)
@@ -333,10 +341,24 @@ def _relations(s: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
     return result
 
 
+def _pretty_surface(text: str) -> str:
+    """The mention as written, with its quotes made Bulgarian („…“) and spaces collapsed."""
+    out, opened = [], False
+    for ch in re.sub(r"\s+", " ", text.strip()):
+        if ch in QUOTE_CHARS:
+            out.append("“" if opened else "„")
+            opened = not opened
+        else:
+            out.append(ch)
+    return "".join(out).strip(" ,;")
+
+
 def find_places(sentence: str) -> list[PlaceMention]:
     """All place mentions in `sentence`, relations folded, in textual order."""
     s = normalise_quotes(sentence)
     mentions = _raw_mentions(s, sentence)
+    for pm in mentions:
+        pm.surface = _pretty_surface(sentence[pm.start : pm.end])
     mentions = _resolve_bare(s, mentions)
     mentions = _canonicalise_districts(mentions)
     return _relations(s, mentions)

@@ -23,7 +23,14 @@ from dataclasses import dataclass, field
 
 from extraction.outline import Goal, Measure, Outline, Priority
 from extraction.places import OBJECT_KINDS, ROAD_KINDS, PlaceMention, find_places
-from extraction.rules import StatusDecision, decide_categories, decide_status, work_noun
+from extraction.rules import (
+    StatusDecision,
+    category_cues,
+    decide_categories,
+    decide_status,
+    status_cues,
+    work_noun,
+)
 from extraction.sentences import split_sentences
 
 _PROJECT_TITLE = re.compile(r"проект[а]?\s*[„\"“]")
@@ -112,9 +119,15 @@ class _GoalBuilder:
         self._seen: set[tuple[str, str]] = set()
 
     def _scopes(self, clause_after: str, clause_before: str, sent: _Sentence) -> list[tuple[str, str]]:
+        # The text between two listed works splits at its comma: "X – готов, Y – се строи"
+        # gives X "– готов"; "Изграден е парк X, ремонтиран е Y" gives Y "ремонтиран е".
+        own_after = re.split(r"[,;]", clause_after, maxsplit=1)[0]
+        own_before = re.split(r"[,;]", clause_before)[-1]
         return [
-            ("clause", clause_after),
+            ("clause", own_after),
+            ("clause", own_before),
             ("clause", clause_before),
+            ("clause", clause_after),
             ("sentence", sent.text),
             ("paragraph", sent.paragraph),
             ("goal", self.notes_text),
@@ -130,6 +143,7 @@ class _GoalBuilder:
         districts: list[str],
         noun_texts: tuple[str, ...],
         context: str = "",
+        name: str | None = None,
     ) -> None:
         key = (source_text, "|".join(p.display for p in place_list))
         if key in self._seen:
@@ -148,7 +162,7 @@ class _GoalBuilder:
                     m = re.search(r"проект[а]?\s*[„\"“]([^“\"”]+)", self.goal.text)
                     name = f"Проект „{m.group(1).strip()}“" if m else name
         else:
-            name = _short(self.goal.text)
+            name = name or _short(self.goal.text)
         self.records.append(
             Project(
                 id="",
@@ -169,6 +183,22 @@ class _GoalBuilder:
             )
         )
 
+    def _remembered(self, text: str, known: dict[str, list[PlaceMention]]) -> list[PlaceMention]:
+        """A facility the report named with its type elsewhere, written bare at a sentence start.
+
+        "Каменица се строи." follows a list of kindergartens; the report names ДГ „Каменица“ in
+        another measure (and парк „Каменица“ in a third), so the kind whose category the goal
+        shares is taken.
+        """
+        m = re.match(r"([А-Я][а-я]+)\s", text)
+        if not m or m.group(1) not in known:
+            return []
+        goal_cats = set(decide_categories(self.goal.text, [], "", self.measure.code))
+        for cand in known[m.group(1)]:
+            if set(decide_categories("", [cand.kind], "", "")) & goal_cats:
+                return [PlaceMention(cand.name, cand.kind, 0, m.end(1), cand.display, surface=m.group(1))]
+        return []
+
     def _resolve_endpoints(self, pm: PlaceMention) -> PlaceMention:
         """An "от Y до Z" pair with no road before it belongs to the goal's road."""
         if pm.role != "endpoint":
@@ -186,9 +216,17 @@ class _GoalBuilder:
         pm.role = "object"
         return pm
 
-    def from_notes(self) -> None:
+    def from_sentence(self, sent: _Sentence, districts: list[str]) -> None:
+        """A sentence naming no place but a work with a stage ("Подменени са 1913 тела с LED")."""
+        cues = [c for c in status_cues(sent.text) if not c.weak]
+        if not cues or not (category_cues(sent.text) or work_noun(sent.text)):
+            return
+        decision = decide_status([("sentence", sent.text), ("paragraph", sent.paragraph)])
+        self._add([], decision, sent.text, sent.line, sent.text, districts, (), name=_short(sent.text))
+
+    def from_notes(self, known: dict[str, list[PlaceMention]]) -> None:
         for sent in self.sentences:
-            mentions = find_places(sent.text)
+            mentions = find_places(sent.text) or self._remembered(sent.text, known)
             districts = list(dict.fromkeys(m.name for m in mentions if m.kind == "district"))
             objects = [
                 self._resolve_endpoints(m)
@@ -196,6 +234,8 @@ class _GoalBuilder:
                 if m.kind in OBJECT_KINDS and m.role in ("object", "endpoint")
             ]
             text = sent.text
+            if not objects:
+                self.from_sentence(sent, districts)
             for i, obj in enumerate(objects):
                 nxt = objects[i + 1].start if i + 1 < len(objects) else len(text)
                 prv = objects[i - 1].end if i > 0 else 0
@@ -228,23 +268,34 @@ class _GoalBuilder:
         )
         source = next((s.text for s in self.sentences if s.line == line), self.notes_text)
         source_text = f"{self.goal.text} — {source}"
-        if objects and (_PROJECT_TITLE.search(self.goal.text) or len(objects) == 1):
+        if objects:
+            # A goal line is one work, however many places it names ("пътна връзка между …").
             self._add(objects, decision, self.goal.text, line, source_text, districts, (self.goal.text,))
-        elif objects:
-            for obj in objects:
-                self._add([obj], decision, self.goal.text, line, source_text, districts, (self.goal.text,))
         else:
             self._add([], decision, f"{self.goal.text} {self.notes_text}", line, source_text, districts, ())
+
+
+def _named_facilities(outline: Outline) -> dict[str, list[PlaceMention]]:
+    """Single-word facility names the report writes with a type word somewhere (ДГ „Каменица“)."""
+    known: dict[str, list[PlaceMention]] = {}
+    for _, _, goal in outline.goals():
+        for text in [goal.text, *(n.text for n in goal.notes)]:
+            for pm in find_places(text):
+                if pm.kind in ("kindergarten", "nursery", "school", "park") and " " not in pm.name:
+                    if all(k.kind != pm.kind for k in known.get(pm.name, [])):
+                        known.setdefault(pm.name, []).append(pm)
+    return known
 
 
 def extract_projects(outline: Outline) -> list[Project]:
     """All project records of the report, in document order, with stable ids."""
     records: list[Project] = []
+    known = _named_facilities(outline)
     for priority, measure, goal in outline.goals():
         if not goal.notes:
             continue  # a heading over the goals that follow, not a work
         builder = _GoalBuilder(priority, measure, goal)
-        builder.from_notes()
+        builder.from_notes(known)
         if not builder.records:
             builder.from_goal()
         records.extend(builder.records)

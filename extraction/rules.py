@@ -69,7 +69,9 @@ def status_cues(text: str) -> list[CueMatch]:
         last = merged[-1] if merged else None
         if last is not None and last.status == c.status and c.start < last.end:
             if c.end > last.end:
-                merged[-1] = CueMatch(c.status, last.weak and c.weak, last.start, c.end, text[last.start : c.end])
+                merged[-1] = CueMatch(
+                    c.status, last.weak and c.weak, last.start, c.end, text[last.start : c.end]
+                )
             continue
         merged.append(c)
     return merged
@@ -89,6 +91,11 @@ def decide_status(scopes: list[tuple[str, str]]) -> StatusDecision:
     for scope, text in scopes:
         cue = pick_status(status_cues(text))
         if cue is not None:
+            if cue.status in ("design", "planned"):
+                wider = " ".join(t for name, t in scopes if name in ("sentence", "paragraph"))
+                stalled = [c for c in status_cues(wider) if c.status == "stalled"]
+                if stalled:
+                    return StatusDecision("stalled", stalled[0].text.strip(), "paragraph")
             return StatusDecision(cue.status, cue.text.strip(), scope)
     return StatusDecision(load_rules("status")["default"], "", "default")
 
@@ -129,12 +136,18 @@ def decide_categories(
     """
     table = _category_table()
     exclusive = {name for name, excl, _, _ in table if excl}
+    weak_kinds = set(load_rules("categories").get("address_categories", []))
     cats = category_cues(clause)
-    cats += [c for c in category_cues(context) if c in exclusive and c not in cats]
+    if set(cats) & exclusive:
+        return [c for c in cats if c in exclusive]
+    from_context = [c for c in category_cues(context) if c in exclusive and c not in cats]
+    if from_context and not (set(cats) & exclusive):
+        # "камери в X, Y и Z": every listed place is a camera location, nothing more.
+        return from_context
     if not (set(cats) & exclusive):
         cats += [c for c in category_cues(place_text) if c not in cats]
         for name, _, kinds, _ in table:
-            if kinds & set(place_kinds) and name not in cats:
+            if kinds & set(place_kinds) and name not in cats and (name not in weak_kinds or not cats):
                 cats.append(name)
     if not cats:
         cats = category_cues(goal_text)

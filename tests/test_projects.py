@@ -37,12 +37,12 @@ def records():
 
 
 def by_place(recs):
-    return {str(r.places[0]["text"]): r for r in recs if r.places}
+    return {str(r.places[0]["name"]): r for r in recs if r.places}
 
 
 def test_one_camera_record_per_location() -> None:
     cams = [r for r in records() if r.measure == "1.1"]
-    assert [r.places[0]["text"] for r in cams] == ["парк „Едно“", "пл. „Две“", "ул. „Три“"]
+    assert [r.places[0]["name"] for r in cams] == ["парк „Едно“", "пл. „Две“", "ул. „Три“"]
     assert all(r.categories == ["camera"] and r.status == "completed" for r in cams)
 
 
@@ -67,7 +67,7 @@ def test_kindergartens_each_with_its_stage() -> None:
 
 
 def test_city_wide_action_is_a_record() -> None:
-    (led,) = [r for r in records() if "LED" in r.name]
+    (led,) = [r for r in records() if r.source_line == 16]
     assert led.city_wide and led.places == [] and led.categories == ["lighting"]
     assert led.status == "completed" and led.source_line == 16
 
@@ -86,8 +86,21 @@ def test_real_register_shape(real_records) -> None:
     statuses = Counter(r.status for r in recs)
     assert set(statuses) == {"completed", "in_progress", "procurement", "design", "planned", "stalled"}
     allowed = {
-        "road", "park", "school", "camera", "sport", "water", "parking", "health", "social",
-        "culture", "waste", "lighting", "transport", "planning", "other",
+        "road",
+        "park",
+        "school",
+        "camera",
+        "sport",
+        "water",
+        "parking",
+        "health",
+        "social",
+        "culture",
+        "waste",
+        "lighting",
+        "transport",
+        "planning",
+        "other",
     }
     assert all(r.categories and set(r.categories) <= allowed for r in recs)
     six = {"Централен", "Източен", "Западен", "Северен", "Южен", "Тракия"}
