@@ -39,8 +39,19 @@ def test_writes_deterministic_utf8_geojson(mini_report: Path, tmp_path: Path) ->
     assert data["type"] == "FeatureCollection"
     feat = data["features"][0]
     assert feat["geometry"] is None and feat["id"] == feat["properties"]["id"]
-    for key in ("name", "categories", "status", "priority", "measure", "goal", "source_line",
-                "source_text", "status_evidence", "places", "districts"):
+    for key in (
+        "name",
+        "categories",
+        "status",
+        "priority",
+        "measure",
+        "goal",
+        "source_line",
+        "source_text",
+        "status_evidence",
+        "places",
+        "districts",
+    ):
         assert key in feat["properties"]
 
 

@@ -50,7 +50,7 @@ def test_districts_are_context_and_canonical() -> None:
 
 
 def test_organisation_names_are_not_places() -> None:
-    assert kinds('Фирма „Запрянови - 03“ заведе дело; ОП „Чистота“ почиства.') == []
+    assert kinds("Фирма „Запрянови - 03“ заведе дело; ОП „Чистота“ почиства.") == []
 
 
 def test_nested_quotes() -> None:
