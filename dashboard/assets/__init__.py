@@ -1,0 +1,1 @@
+"""Offline (vendored) browser assets for the folium maps; see offline.py."""
