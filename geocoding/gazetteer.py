@@ -1,0 +1,465 @@
+"""Gazetteer of named places in Plovdiv built from an OpenStreetMap extract.
+
+Why: the municipal report names streets, schools, kindergartens, parks, squares, bridges and
+neighbourhoods; to put them on a map we need one table of *named* OSM features with a
+matching key (:func:`geocoding.normalize.normalize`) and a geometry. Streets are split into
+many ways in OSM (one per block, per carriageway, per bridge); the report names the street,
+so all highway ways with the same key become one (Multi)LineString that keeps every way id.
+Facilities keep their real geometry (a school's grounds polygon, a bus stop's point).
+
+The extract is © OpenStreetMap contributors, ODbL 1.0; so is everything built from it. The
+built file lives under ``data/`` (git-ignored) and is never committed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import osmium
+import shapely
+from shapely.geometry.base import BaseGeometry
+from tqdm import tqdm
+
+from geo.projection import METRIC_CRS, STORAGE_CRS
+from geocoding.normalize import normalize, strip_prefix, transliterate
+
+__all__ = [
+    "COLUMNS",
+    "KINDS",
+    "build_gazetteer",
+    "classify",
+    "load_gazetteer",
+    "save_gazetteer",
+]
+
+#: Every value of the ``kind`` column.
+KINDS: tuple[str, ...] = (
+    "street",
+    "boulevard",
+    "square",
+    "park",
+    "garden",
+    "kindergarten",
+    "nursery",
+    "school",
+    "hospital",
+    "stadium",
+    "sport",
+    "museum",
+    "heritage",
+    "underpass",
+    "bridge",
+    "station",
+    "bus_stop",
+    "zoo",
+    "neighbourhood",
+    "village",
+    "facility",
+)
+
+#: Column order of the gazetteer table.
+COLUMNS: tuple[str, ...] = (
+    "name",
+    "name_en",
+    "kind",
+    "osm_type",
+    "osm_id",
+    "osm_ids",
+    "key",
+    "alt_keys",
+    "geometry",
+)
+
+# Secondary name tags whose keys go to ``alt_keys`` (report may use an old or short name).
+_ALT_NAME_TAGS = (
+    "alt_name",
+    "old_name",
+    "short_name",
+    "official_name",
+    "loc_name",
+    "name:bg",
+)
+# Highway values that are not places people name in a works report.
+_NOT_STREETS = frozenset({"bus_stop", "platform", "raceway", "proposed", "abandoned", "elevator"})
+_AMENITY_KINDS = {
+    "school": "school",
+    "kindergarten": "kindergarten",
+    "childcare": "nursery",
+    "hospital": "hospital",
+    "clinic": "hospital",
+    "theatre": "facility",
+    "library": "facility",
+    "community_centre": "facility",
+    "arts_centre": "facility",
+    "townhall": "facility",
+}
+_BUILDING_KINDS = {
+    "school": "school",
+    "kindergarten": "kindergarten",
+    "hospital": "hospital",
+    "theatre": "facility",
+    "library": "facility",
+    "community_centre": "facility",
+}
+_LEISURE_KINDS = {
+    "park": "park",
+    "garden": "garden",
+    "stadium": "stadium",
+    "sports_centre": "sport",
+    "pitch": "sport",
+}
+_TOURISM_KINDS = {"museum": "museum", "zoo": "zoo", "attraction": "facility"}
+_NURSERY_RE = re.compile(r"(?<!\w)ясл[аи](?!\w)", re.IGNORECASE)
+_PLACE_KINDS = {
+    "square": "square",
+    "suburb": "neighbourhood",
+    "neighbourhood": "neighbourhood",
+    "quarter": "neighbourhood",
+    "village": "village",
+    "hamlet": "village",
+}
+
+
+def classify(tags: Mapping[str, str], name: str, *, is_area: bool = False) -> str | None:
+    """Gazetteer kind of a named non-street OSM object, or ``None`` if it is not wanted.
+
+    Why a single ordered function: an object often has several relevant tags (a school that is
+    also ``historic=yes``, a square that is also ``highway=pedestrian``); the first rule wins so
+    the kind is predictable. *is_area* says the geometry is a polygon (closed way/multipolygon).
+    """
+    prefix_kind, _bare = strip_prefix(name)
+    place = tags.get("place")
+    if place in _PLACE_KINDS:
+        return _PLACE_KINDS[place]
+    amenity = tags.get("amenity")
+    if amenity in _AMENITY_KINDS:
+        kind = _AMENITY_KINDS[amenity]
+        if kind == "kindergarten" and (prefix_kind == "nursery" or _NURSERY_RE.search(name)):
+            return "nursery"  # "30-та ясла", "Детска ясла …" are tagged kindergarten in OSM
+        return kind
+    if amenity == "doctors":
+        return "hospital" if prefix_kind == "facility" else "facility"
+    leisure = tags.get("leisure")
+    if leisure in _LEISURE_KINDS:
+        return _LEISURE_KINDS[leisure]
+    tourism = tags.get("tourism")
+    if tourism in _TOURISM_KINDS:
+        return _TOURISM_KINDS[tourism]
+    if tags.get("historic") not in (None, "no"):
+        return "heritage"
+    if tags.get("railway") in ("station", "halt"):
+        return "station"
+    highway = tags.get("highway")
+    if highway == "bus_stop":
+        return "bus_stop"
+    if highway == "pedestrian" and is_area and prefix_kind == "square":
+        return "square"
+    building = tags.get("building")
+    if building in _BUILDING_KINDS:
+        return _BUILDING_KINDS[building]
+    return None
+
+
+@dataclass
+class _Way:
+    """A highway/bridge/tunnel way kept until streets are merged."""
+
+    osm_id: int
+    name: str
+    tags: dict[str, str]
+    refs: tuple[int, ...]
+    line: BaseGeometry
+    length_m: float = 0.0
+
+
+@dataclass
+class _Row:
+    name: str
+    kind: str
+    osm_type: str
+    osm_id: int
+    geometry: BaseGeometry
+    name_en: str | None = None
+    osm_ids: list[int] = field(default_factory=list)
+    alt_names: list[str] = field(default_factory=list)
+
+
+def _alt_names(tags: Mapping[str, str]) -> list[str]:
+    out: list[str] = []
+    for tag in _ALT_NAME_TAGS:
+        value = tags.get(tag)
+        if value:
+            out.extend(part.strip() for part in value.split(";") if part.strip())
+    return out
+
+
+def _interesting_way(tags: Mapping[str, str]) -> bool:
+    return "highway" in tags or "bridge" in tags or "tunnel" in tags or "railway" in tags
+
+
+def _read(pbf: Path, progress: bool) -> tuple[list[_Row], list[_Way]]:
+    """One streaming pass (plus osmium's relation pre-pass) over the extract."""
+    factory = osmium.geom.WKBFactory()
+    rows: dict[tuple[str, int], _Row] = {}
+    ways: list[_Way] = []
+    processor = osmium.FileProcessor(str(pbf)).with_locations().with_areas()
+    bar = tqdm(desc="Reading OSM", unit=" obj", unit_scale=True, disable=not progress)
+    count = 0
+    for obj in processor:
+        count += 1
+        if count % 20000 == 0:
+            bar.update(20000)
+        name = obj.tags.get("name")
+        if not name:
+            continue
+        name = name.strip()
+        if obj.is_node():
+            kind = classify(obj.tags, name)
+            if kind:
+                geom = shapely.Point(obj.location.lon, obj.location.lat)
+                rows[("node", obj.id)] = _row(name, kind, "node", obj.id, geom, obj.tags)
+        elif obj.is_way():
+            tags = dict(obj.tags)
+            refs = tuple(n.ref for n in obj.nodes)
+            line = _way_line(factory, obj)
+            if line is None:
+                continue
+            if _interesting_way(tags):
+                ways.append(_Way(obj.id, name, tags, refs, line))
+            kind = classify(tags, name)
+            if kind and ("way", obj.id) not in rows:
+                # Placeholder for open ways (and a fallback if area assembly fails);
+                # the polygon from the area pass replaces it for closed ways.
+                rows[("way", obj.id)] = _row(name, kind, "way", obj.id, line, tags)
+        elif obj.is_area():
+            if obj.tags.get("boundary") == "administrative":
+                continue  # districts are built by geo.districts
+            kind = classify(obj.tags, name, is_area=True)
+            if not kind:
+                continue
+            try:
+                geom = shapely.from_wkb(factory.create_multipolygon(obj))
+            except RuntimeError:
+                continue  # broken or clipped multipolygon: keep the way placeholder if any
+            if len(geom.geoms) == 1:
+                geom = geom.geoms[0]
+            osm_type = "way" if obj.from_way() else "relation"
+            rows[(osm_type, obj.orig_id())] = _row(name, kind, osm_type, obj.orig_id(), geom, obj.tags)
+    bar.update(count % 20000)
+    bar.close()
+    return list(rows.values()), ways
+
+
+def _way_line(factory: osmium.geom.WKBFactory, way: osmium.osm.Way) -> BaseGeometry | None:
+    try:
+        return shapely.from_wkb(factory.create_linestring(way))
+    except (RuntimeError, osmium.InvalidLocationError):
+        return None  # fewer than two distinct located nodes (clipped away)
+
+
+def _row(
+    name: str,
+    kind: str,
+    osm_type: str,
+    osm_id: int,
+    geom: BaseGeometry,
+    tags: Mapping[str, str],
+) -> _Row:
+    return _Row(
+        name=name,
+        kind=kind,
+        osm_type=osm_type,
+        osm_id=osm_id,
+        geometry=geom,
+        name_en=tags.get("name:en"),
+        osm_ids=[osm_id],
+        alt_names=_alt_names(tags),
+    )
+
+
+def _components(ways: list[_Way]) -> list[list[_Way]]:
+    """Group ways that share a node (union-find): one group per physical bridge/tunnel."""
+    parent = list(range(len(ways)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    seen: dict[int, int] = {}
+    for i, way in enumerate(ways):
+        for ref in way.refs:
+            j = seen.setdefault(ref, i)
+            if j != i:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[_Way]] = defaultdict(list)
+    for i, way in enumerate(ways):
+        groups[find(i)].append(way)
+    return list(groups.values())
+
+
+def _merged_row(group: list[_Way], kind: str, name_tag: str = "name") -> _Row:
+    """One row from several ways: merged line, most common name and name:en, all ids."""
+    names = Counter(w.tags.get(name_tag) or w.name for w in group)
+    name = max(names, key=lambda n: (names[n], len(n), n))
+    en = Counter(w.tags["name:en"] for w in group if w.tags.get("name:en"))
+    # line_merge on the raw parts (no noding): ways joined end to end become one LineString,
+    # separate pieces (dual carriageways, gaps) stay parts of a MultiLineString.
+    merged = shapely.line_merge(shapely.MultiLineString([w.line for w in group]))
+    ids = sorted(w.osm_id for w in group)
+    alts = [alt for w in group for alt in _alt_names(w.tags)]
+    return _Row(
+        name=name,
+        kind=kind,
+        osm_type="way",
+        osm_id=ids[0],
+        geometry=merged,
+        name_en=en.most_common(1)[0][0] if en else None,
+        osm_ids=ids,
+        alt_names=alts,
+    )
+
+
+#: A street without a "бул." name is still a boulevard if this much of it is primary/trunk
+#: (e.g. OSM "6-ти Септември", "Васил Априлов"); 300 m keeps short primary links out.
+BOULEVARD_MIN_PRIMARY_M = 300.0
+
+
+def _street_kind(group: list[_Way]) -> str:
+    """street / boulevard / square / bridge / underpass from names and road class."""
+    kinds = Counter(strip_prefix(w.name)[0] for w in group)
+    primary_m = sum(w.length_m for w in group if w.tags.get("highway") in ("primary", "trunk"))
+    if kinds["boulevard"] or primary_m >= BOULEVARD_MIN_PRIMARY_M:
+        return "boulevard"
+    if kinds["square"]:
+        return "square"
+    words = {word.strip('.,„“"').lower() for w in group for word in w.name.split()}
+    if kinds["underpass"] or "подлез" in words:
+        return "underpass"
+    if kinds["bridge"] or words & {"мост", "надлез"}:
+        return "bridge"
+    return "street"
+
+
+def _streets_bridges_tunnels(ways: list[_Way], progress: bool) -> list[_Row]:
+    lengths = gpd.GeoSeries([w.line for w in ways], crs=STORAGE_CRS).to_crs(METRIC_CRS).length
+    for way, length in zip(ways, lengths, strict=True):
+        way.length_m = float(length)
+    streets: dict[str, list[_Way]] = defaultdict(list)
+    bridges: dict[str, list[_Way]] = defaultdict(list)
+    tunnels: dict[str, list[_Way]] = defaultdict(list)
+    for way in ways:
+        tags = way.tags
+        highway = tags.get("highway")
+        is_area = tags.get("area") == "yes"
+        if highway and highway not in _NOT_STREETS and not is_area:
+            streets[normalize(way.name)].append(way)
+        # Railway bridges are named after the railway line ("Пловдив - Стара Загора - Бургас"),
+        # so only road bridges or ones with their own bridge:name count as named bridges.
+        if tags.get("bridge", "no") != "no" and (highway or tags.get("bridge:name")):
+            bridges[normalize(tags.get("bridge:name") or way.name)].append(way)
+        layer = _int_or_zero(tags.get("layer"))
+        # Like bridges: a railway way carries the *line's* name, not the tunnel's.
+        if (tags.get("tunnel") == "yes" and (highway or tags.get("tunnel:name"))) or (
+            highway == "footway" and layer < 0 and "подлез" in way.name.lower()
+        ):
+            tunnels[normalize(tags.get("tunnel:name") or way.name)].append(way)
+
+    rows: list[_Row] = []
+    for key, group in tqdm(
+        sorted(streets.items()),
+        desc="Merging streets",
+        unit=" street",
+        disable=not progress,
+    ):
+        if key:
+            rows.append(_merged_row(group, _street_kind(group)))
+    for groups, kind, name_tag in (
+        (bridges, "bridge", "bridge:name"),
+        (tunnels, "underpass", "tunnel:name"),
+    ):
+        for key, group in sorted(groups.items()):
+            if key:
+                rows.extend(_merged_row(c, kind, name_tag) for c in _components(group))
+    return rows
+
+
+def _int_or_zero(value: str | None) -> int:
+    try:
+        return int(value) if value is not None else 0
+    except ValueError:
+        return 0
+
+
+def _to_frame(rows: Iterable[_Row]) -> gpd.GeoDataFrame:
+    records = []
+    for row in rows:
+        key = normalize(row.name)
+        alt = sorted({k for a in row.alt_names if len(k := normalize(a)) >= 3} - {key, ""})
+        records.append(
+            {
+                "name": row.name,
+                "name_en": row.name_en or transliterate(row.name),
+                "kind": row.kind,
+                "osm_type": row.osm_type,
+                "osm_id": int(row.osm_id),
+                "osm_ids": ",".join(str(i) for i in row.osm_ids),
+                "key": key,
+                "alt_keys": "|".join(alt),
+                "geometry": row.geometry,
+            }
+        )
+    gdf = gpd.GeoDataFrame(records, columns=list(COLUMNS), geometry="geometry", crs=STORAGE_CRS)
+    gdf["osm_id"] = gdf["osm_id"].astype("int64")
+    gdf = gdf.sort_values(["kind", "key", "osm_type", "osm_id"], kind="stable")
+    return gdf.reset_index(drop=True)
+
+
+def build_gazetteer(pbf: Path, progress: bool = True) -> gpd.GeoDataFrame:
+    """Build the gazetteer GeoDataFrame (EPSG:4326) from an ``.osm.pbf`` extract.
+
+    Rows: streets and boulevards (all highway ways per normalised name merged into one
+    (Multi)LineString; ``osm_id`` is the lowest way id, ``osm_ids`` lists all), bridges and
+    underpasses (connected bridge/tunnel ways per name), facilities (schools, kindergartens,
+    nurseries, hospitals, parks, gardens, squares, stadiums, sports grounds, museums, heritage,
+    zoo, stations, named bus stops, theatres/libraries/community centres; polygons stay
+    polygons) and neighbourhoods/villages (``place=*``). Columns: see :data:`COLUMNS`.
+    """
+    pbf = Path(pbf)
+    if not pbf.is_file():
+        raise FileNotFoundError(f"OSM extract not found: {pbf}")
+    facility_rows, ways = _read(pbf, progress)
+    street_rows = _streets_bridges_tunnels(ways, progress)
+    return _to_frame([*street_rows, *facility_rows])
+
+
+def save_gazetteer(gdf: gpd.GeoDataFrame, path: Path) -> Path:
+    """Write the gazetteer as GeoParquet atomically (temp file in the same dir, then os.replace).
+
+    Why atomic: the dashboard and the pipeline may read the file while a rebuild runs; they
+    must see either the old or the new file, never a half-written one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Unique name in the same directory (os.replace is atomic only within one filesystem);
+    # created by the writer itself so the file gets normal umask permissions.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        gdf.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def load_gazetteer(path: Path) -> gpd.GeoDataFrame:
+    """Read a gazetteer written by :func:`save_gazetteer`."""
+    return gpd.read_parquet(Path(path))
