@@ -17,6 +17,9 @@ REPORT_ENV = "PLOVDIV_REPORT"
 DEFAULT_REPORT = SHARED / "seed" / "000_c7612c71fe12c5f9.txt"
 DEFAULT_PROJECTS = DATA_DIR / "projects.geojson"
 
+OSM_ENV = "PLOVDIV_OSM_PBF"
+DEFAULT_OSM = SHARED / "geodata" / "plovdiv-2023-01-02.osm.pbf"
+
 
 def report_path(cli_value: str | None = None) -> Path:
     """The report: `--report`, else $PLOVDIV_REPORT, else ../shared/seed/…"""
@@ -24,3 +27,11 @@ def report_path(cli_value: str | None = None) -> Path:
         return Path(cli_value)
     env = os.environ.get(REPORT_ENV)
     return Path(env) if env else DEFAULT_REPORT
+
+
+def osm_path(cli_value: str | None = None) -> Path:
+    """The OSM extract: `--osm`, else $PLOVDIV_OSM_PBF, else ../shared/geodata/…"""
+    if cli_value:
+        return Path(cli_value)
+    env = os.environ.get(OSM_ENV)
+    return Path(env) if env else DEFAULT_OSM
