@@ -22,27 +22,30 @@ from extraction.lexicon import load_rules
 
 QUOTE_CHARS = '„“”"«»‟″'
 _QUOTE_TABLE = str.maketrans({c: '"' for c in QUOTE_CHARS})
-ROAD_KINDS = frozenset({"street", "boulevard"})
-#: Kinds that are the object of a work (a district or a bare road endpoint is context).
-OBJECT_KINDS = frozenset(
-    {
-        "street",
-        "boulevard",
-        "square",
-        "park",
-        "garden",
-        "kindergarten",
-        "nursery",
-        "school",
-        "underpass",
-        "bridge",
-        "junction",
-        "block",
-        "neighbourhood",
-        "village",
-        "facility",
-    }
+#: The register's place kinds (`places[].kind`); geocoding builds on this one list.
+PLACE_KINDS: tuple[str, ...] = (
+    "street",
+    "boulevard",
+    "square",
+    "park",
+    "garden",
+    "kindergarten",
+    "nursery",
+    "school",
+    "underpass",
+    "bridge",
+    "junction",
+    "block",
+    "neighbourhood",
+    "district",
+    "village",
+    "facility",
 )
+#: Kinds made of other named places (a junction, a block): no name of their own to look up.
+RELATION_KINDS = frozenset({"junction", "block"})
+ROAD_KINDS = frozenset({"street", "boulevard"})
+#: Kinds that are the object of a work (a district is context, not a work site).
+OBJECT_KINDS = frozenset(PLACE_KINDS) - {"district"}
 
 _UNQUOTED_NAME = (
     r"(?:[А-ЯЁA-Z0-9][^\s,.;:()\"]*|II|III)"

@@ -28,7 +28,7 @@ from shapely.geometry.base import BaseGeometry
 from tqdm import tqdm
 
 from geo.projection import METRIC_CRS, STORAGE_CRS
-from geocoding.normalize import normalize, strip_prefix, transliterate
+from geocoding.normalize import PREFIX_KINDS, normalize, strip_prefix, transliterate
 
 __all__ = [
     "COLUMNS",
@@ -39,29 +39,17 @@ __all__ = [
     "save_gazetteer",
 ]
 
-#: Every value of the ``kind`` column.
-KINDS: tuple[str, ...] = (
-    "street",
-    "boulevard",
-    "square",
-    "park",
-    "garden",
-    "kindergarten",
-    "nursery",
-    "school",
+#: Every value of the ``kind`` column: the register's nameable place kinds (no districts:
+#: those come from ``geo.districts``) plus the finer facility kinds OSM tags tell apart.
+KINDS: tuple[str, ...] = tuple(k for k in PREFIX_KINDS if k != "district") + (
     "hospital",
     "stadium",
     "sport",
     "museum",
     "heritage",
-    "underpass",
-    "bridge",
     "station",
     "bus_stop",
     "zoo",
-    "neighbourhood",
-    "village",
-    "facility",
 )
 
 #: Column order of the gazetteer table.

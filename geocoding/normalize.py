@@ -23,25 +23,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from extraction.places import PLACE_KINDS, RELATION_KINDS
+
 __all__ = ["PREFIX_KINDS", "normalize", "strip_prefix", "transliterate"]
 
-#: Every kind :func:`strip_prefix` can return.
-PREFIX_KINDS: tuple[str, ...] = (
-    "street",
-    "boulevard",
-    "square",
-    "park",
-    "garden",
-    "kindergarten",
-    "nursery",
-    "school",
-    "underpass",
-    "bridge",
-    "neighbourhood",
-    "district",
-    "village",
-    "facility",
-)
+#: Every kind :func:`strip_prefix` can return: the register's place kinds that have a name.
+PREFIX_KINDS: tuple[str, ...] = tuple(k for k in PLACE_KINDS if k not in RELATION_KINDS)
 
 # Quotes seen in the report and in OSM: Bulgarian „…“, English “…” and "…", guillemets,
 # single quotes and backticks (people type ``„Name"`` or ``"Name”`` freely).
