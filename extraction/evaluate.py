@@ -85,7 +85,7 @@ def matches(rec: Project, label: Label) -> bool:
     return (
         rec.measure == label.measure
         and label.line in (rec.source_line, rec.goal_line)
-        and normalise_quotes(label.anchor) in _haystack(rec)
+        and normalise_quotes(label.anchor).casefold() in _haystack(rec).casefold()
     )
 
 

@@ -75,6 +75,7 @@ class PlaceMention:
     streets: list[str] = field(default_factory=list)
     role: str = "object"  # object | endpoint | member | context
     surface: str = ""  # the words as the report writes them
+    district: str = ""  # for an unnamed site placed by district ("нова ДГ в район Южен")
 
     def as_dict(self) -> dict[str, object]:
         """The register's JSON form: the text as written, its kind, a canonical label, relations."""
@@ -268,6 +269,43 @@ def _chain(s: str, mentions: list[PlaceMention], i: int, gap_re: re.Pattern[str]
     return run
 
 
+_GENERIC_GAP = re.compile(r"^[^.,;:\"]{0,30}?\b(?:в|и)\s*(?:район(?:а|ите)?\s*)?$")
+_DISTRICT_CHAIN_GAP = re.compile(r"^\s*(?:,|и)?\s*(?:и\s+)?(?:в\s+)?(?:район(?:а|ите)?\s*)?$")
+
+
+def _generic_sites(s: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Unnamed sites placed by district ("двете нови ДГ в „Южен“ и в „Тракия“"): one per district."""
+    sites: list[PlaceMention] = []
+    districts = [m for m in mentions if m.kind == "district"]
+    for entry in load_rules("places").get("generic", []):
+        for g in re.finditer(entry["pattern"], s):
+            prev_end = g.end()
+            first = True
+            for d in districts:
+                if d.start < prev_end:
+                    continue
+                gap_re = _GENERIC_GAP if first else _DISTRICT_CHAIN_GAP
+                if not gap_re.match(s[prev_end : d.start]):
+                    break
+                end = d.end
+                paren = re.match(r"\s*\(([^()]{1,40})\)", s[end:])
+                suffix = f" ({paren.group(1)})" if paren else ""
+                if paren:
+                    end += paren.end()
+                sites.append(
+                    PlaceMention(
+                        f"{entry['label']} – район {d.name}{suffix}",
+                        entry["kind"],
+                        g.start() if first else d.start,
+                        end,
+                        f"{entry['label']} в район „{d.name}“{suffix}",
+                        district=d.name,
+                    )
+                )
+                prev_end, first = d.end, False
+    return sites
+
+
 def _relations(s: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
     """Fold endpoints, block members and junction members into their relation mention."""
     out: list[PlaceMention] = []
@@ -364,4 +402,8 @@ def find_places(sentence: str) -> list[PlaceMention]:
         pm.surface = _pretty_surface(sentence[pm.start : pm.end])
     mentions = _resolve_bare(s, mentions)
     mentions = _canonicalise_districts(mentions)
+    sites = _generic_sites(s, mentions)
+    for site in sites:
+        site.surface = _pretty_surface(sentence[site.start : site.end])
+    mentions = sorted(mentions + sites, key=lambda p: (p.start, p.end))
     return _relations(s, mentions)

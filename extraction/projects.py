@@ -113,9 +113,11 @@ class _GoalBuilder:
         self.notes_text = " ".join(n.text for n in goal.notes)
         self.goal_places = find_places(goal.text)
         roads = [p for p in self.goal_places if p.kind in ROAD_KINDS and p.role == "object"]
+        self.goal_objects = [p for p in self.goal_places if p.kind in OBJECT_KINDS and p.role == "object"]
         self.goal_road = roads[0] if roads else None
         self.sentences = [_Sentence(n.line, s, n.text) for n in goal.notes for s in split_sentences(n.text)]
         self.records: list[Project] = []
+        self.place_records = 0
         self._seen: set[tuple[str, str]] = set()
 
     def _scopes(self, clause_after: str, clause_before: str, sent: _Sentence) -> list[tuple[str, str]]:
@@ -163,6 +165,8 @@ class _GoalBuilder:
                     name = f"Проект „{m.group(1).strip()}“" if m else name
         else:
             name = name or _short(self.goal.text)
+        if place_list:
+            self.place_records += 1
         self.records.append(
             Project(
                 id="",
@@ -218,8 +222,7 @@ class _GoalBuilder:
 
     def from_sentence(self, sent: _Sentence, districts: list[str]) -> None:
         """A sentence naming no place but a work with a stage ("Подменени са 1913 тела с LED")."""
-        cues = [c for c in status_cues(sent.text) if not c.weak]
-        if not cues or not (category_cues(sent.text) or work_noun(sent.text)):
+        if not any(not c.weak for c in status_cues(sent.text)):
             return
         decision = decide_status([("sentence", sent.text), ("paragraph", sent.paragraph)])
         self._add([], decision, sent.text, sent.line, sent.text, districts, (), name=_short(sent.text))
@@ -227,14 +230,18 @@ class _GoalBuilder:
     def from_notes(self, known: dict[str, list[PlaceMention]]) -> None:
         for sent in self.sentences:
             mentions = find_places(sent.text) or self._remembered(sent.text, known)
-            districts = list(dict.fromkeys(m.name for m in mentions if m.kind == "district"))
+            named = [m for m in mentions if m.kind == "district"]
+            districts = list(dict.fromkeys(m.name for m in named))
             objects = [
                 self._resolve_endpoints(m)
                 for m in mentions
                 if m.kind in OBJECT_KINDS and m.role in ("object", "endpoint")
             ]
             text = sent.text
-            if not objects:
+            if not objects and not self.goal_objects and len(self.sentences) > 1:
+                # A place-less sentence under a goal that names places speaks of those places:
+                # the goal record covers it. Under a place-less goal it is a work of its own —
+                # unless it is the goal's only sentence, which just reports the goal's stage.
                 self.from_sentence(sent, districts)
             for i, obj in enumerate(objects):
                 nxt = objects[i + 1].start if i + 1 < len(objects) else len(text)
@@ -247,14 +254,14 @@ class _GoalBuilder:
                     f"{before} {after}",
                     sent.line,
                     text,
-                    districts,
+                    _own_districts(obj, named, prv, nxt, objects[0].start),
                     (before, after, text[: obj.start], self.goal.text),
                     text[: obj.start],
                 )
 
     def from_goal(self) -> None:
         """The notes name no place: records from the goal line (or one city-wide record)."""
-        objects = [p for p in self.goal_places if p.kind in OBJECT_KINDS and p.role == "object"]
+        objects = self.goal_objects
         districts = list(
             dict.fromkeys(
                 [p.name for p in self.goal_places if p.kind == "district"]
@@ -273,6 +280,20 @@ class _GoalBuilder:
             self._add(objects, decision, self.goal.text, line, source_text, districts, (self.goal.text,))
         else:
             self._add([], decision, f"{self.goal.text} {self.notes_text}", line, source_text, districts, ())
+
+
+def _own_districts(
+    obj: PlaceMention, named: list[PlaceMention], prv: int, nxt: int, first_start: int
+) -> list[str]:
+    """Districts a work's text gives it: its own, those in its clause, those before the list.
+
+    "Реализация в район „Западен“ на … ул. A … ул. B" puts A and B in Западен; in "камери в
+    парк A, …, паркинг в район „Западен“, подлез B" only the parking is in Западен.
+    """
+    if obj.district:
+        return [obj.district]
+    own = [d.name for d in named if d.start < first_start or prv <= d.start < nxt]
+    return list(dict.fromkeys(own))
 
 
 def _named_facilities(outline: Outline) -> dict[str, list[PlaceMention]]:
@@ -296,7 +317,7 @@ def extract_projects(outline: Outline) -> list[Project]:
             continue  # a heading over the goals that follow, not a work
         builder = _GoalBuilder(priority, measure, goal)
         builder.from_notes(known)
-        if not builder.records:
+        if not builder.records or (builder.goal_objects and not builder.place_records):
             builder.from_goal()
         records.extend(builder.records)
     counters: dict[int, int] = {}

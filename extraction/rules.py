@@ -88,8 +88,18 @@ def pick_status(cues: list[CueMatch]) -> CueMatch | None:
 
 def decide_status(scopes: list[tuple[str, str]]) -> StatusDecision:
     """Walk `(scope_name, text)` from the narrowest scope out; the first scope with a cue wins."""
-    for scope, text in scopes:
+    for i, (scope, text) in enumerate(scopes):
         cue = pick_status(status_cues(text))
+        if cue is not None and cue.weak:
+            # "предстои ремонт, има проект съгласуван …": a weak cue yields to a strong one
+            # elsewhere in the same clause.
+            for later_scope, later in scopes[i + 1 :]:
+                if later_scope != scope:
+                    break
+                strong = pick_status([c for c in status_cues(later) if not c.weak])
+                if strong is not None:
+                    cue = strong
+                    break
         if cue is not None:
             if cue.status in ("design", "planned"):
                 wider = " ".join(t for name, t in scopes if name in ("sentence", "paragraph"))
