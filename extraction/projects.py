@@ -105,6 +105,25 @@ def _short(text: str, limit: int = 110) -> str:
     return cut.rstrip(",;:–- ") + "…"
 
 
+def _own_clause(after: str, before: str) -> tuple[str, str]:
+    """The parts of the text around a listed work that are its own.
+
+    The text between two listed works splits at its comma (or colon): in "X – готов, Y – се
+    строи" X owns "– готов"; in "Изграден е парк X, ремонтиран е Y" Y owns "ремонтиран е".
+    """
+    return re.split(r"[,;:]", after, maxsplit=1)[0], re.split(r"[,;:]", before)[-1]
+
+
+def _run_after(text: str, objects: list[PlaceMention], i: int) -> str:
+    """The status text after a list of works that shares it ("ДГ A и двете нови ДГ … има избран
+    изпълнител"): the own text after the last work of the run that starts at `i`."""
+    j = i
+    while j + 1 < len(objects) and not status_cues(text[objects[j].end : objects[j + 1].start]):
+        j += 1
+    nxt = objects[j + 1].start if j + 1 < len(objects) else len(text)
+    return _own_clause(text[objects[j].end : nxt], "")[0]
+
+
 class _GoalBuilder:
     """Collects the records of one goal."""
 
@@ -120,14 +139,16 @@ class _GoalBuilder:
         self.place_records = 0
         self._seen: set[tuple[str, str]] = set()
 
-    def _scopes(self, clause_after: str, clause_before: str, sent: _Sentence) -> list[tuple[str, str]]:
+    def _scopes(
+        self, clause_after: str, clause_before: str, sent: _Sentence, run_after: str = ""
+    ) -> list[tuple[str, str]]:
         # The text between two listed works splits at its comma: "X – готов, Y – се строи"
         # gives X "– готов"; "Изграден е парк X, ремонтиран е Y" gives Y "ремонтиран е".
-        own_after = re.split(r"[,;]", clause_after, maxsplit=1)[0]
-        own_before = re.split(r"[,;]", clause_before)[-1]
+        own_after, own_before = _own_clause(clause_after, clause_before)
         return [
             ("clause", own_after),
             ("clause", own_before),
+            ("clause", run_after),
             ("clause", clause_before),
             ("clause", clause_after),
             ("sentence", sent.text),
@@ -247,11 +268,17 @@ class _GoalBuilder:
                 nxt = objects[i + 1].start if i + 1 < len(objects) else len(text)
                 prv = objects[i - 1].end if i > 0 else 0
                 after, before = text[obj.end : nxt], text[prv : obj.start]
-                decision = decide_status(self._scopes(after, before, sent))
+                decision = decide_status(self._scopes(after, before, sent, _run_after(text, objects, i)))
+                own_after, own_before = _own_clause(after, before)
+                clause = f"{own_before} {own_after}"
+                if not category_cues(f"{clause} {obj.display}"):
+                    clause = f"{before} {after}"
+                if not category_cues(text):
+                    clause = f"{clause} {self.goal.text}"  # a bare list item: the goal says what
                 self._add(
                     [obj],
                     decision,
-                    f"{before} {after}",
+                    clause,
                     sent.line,
                     text,
                     _own_districts(obj, named, prv, nxt, objects[0].start),

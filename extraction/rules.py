@@ -149,7 +149,7 @@ def decide_categories(
     weak_kinds = set(load_rules("categories").get("address_categories", []))
     cats = category_cues(clause)
     if set(cats) & exclusive:
-        return [c for c in cats if c in exclusive]
+        return cats
     from_context = [c for c in category_cues(context) if c in exclusive and c not in cats]
     if from_context and not (set(cats) & exclusive):
         # "камери в X, Y и Z": every listed place is a camera location, nothing more.
