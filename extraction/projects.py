@@ -137,6 +137,7 @@ class _GoalBuilder:
         self.sentences = [_Sentence(n.line, s, n.text) for n in goal.notes for s in split_sentences(n.text)]
         self.records: list[Project] = []
         self.place_records = 0
+        self._last_sentence_record: tuple[Project, str] | None = None
         self._seen: set[tuple[str, str]] = set()
 
     def _scopes(
@@ -242,11 +243,27 @@ class _GoalBuilder:
         return pm
 
     def from_sentence(self, sent: _Sentence, districts: list[str]) -> None:
-        """A sentence naming no place but a work with a stage ("Подменени са 1913 тела с LED")."""
+        """A sentence naming no place but a work with a stage ("Подменени са 1913 тела с LED").
+
+        A sentence that names no work of its own ("Почти на 80% е реализирана") continues the
+        sentence before it: it joins that record, and the stage is weighed over both.
+        """
+        prev = self._last_sentence_record
+        if prev is not None and prev[1] == sent.paragraph and not (
+            category_cues(sent.text) or work_noun(sent.text)
+        ):
+            rec = prev[0]
+            rec.source_text = f"{rec.source_text} {sent.text}"
+            decision = decide_status([("sentence", rec.source_text), ("paragraph", sent.paragraph)])
+            rec.status, rec.status_evidence, rec.status_scope = decision.status, decision.evidence, decision.scope
+            rec.districts = list(dict.fromkeys([*rec.districts, *districts]))
+            rec.city_wide = not rec.districts
+            return
         if not any(not c.weak for c in status_cues(sent.text)):
             return
         decision = decide_status([("sentence", sent.text), ("paragraph", sent.paragraph)])
         self._add([], decision, sent.text, sent.line, sent.text, districts, (), name=_short(sent.text))
+        self._last_sentence_record = (self.records[-1], sent.paragraph)
 
     def from_notes(self, known: dict[str, list[PlaceMention]]) -> None:
         for sent in self.sentences:
@@ -259,6 +276,8 @@ class _GoalBuilder:
                 if m.kind in OBJECT_KINDS and m.role in ("object", "endpoint")
             ]
             text = sent.text
+            if objects:
+                self._last_sentence_record = None
             if not objects and not self.goal_objects and len(self.sentences) > 1:
                 # A place-less sentence under a goal that names places speaks of those places:
                 # the goal record covers it. Under a place-less goal it is a work of its own —
@@ -268,7 +287,12 @@ class _GoalBuilder:
                 nxt = objects[i + 1].start if i + 1 < len(objects) else len(text)
                 prv = objects[i - 1].end if i > 0 else 0
                 after, before = text[obj.end : nxt], text[prv : obj.start]
-                decision = decide_status(self._scopes(after, before, sent, _run_after(text, objects, i)))
+                if len(objects) == 1:
+                    # One work in the sentence: the whole sentence speaks of it, so its cues are
+                    # weighed together ("Проведен дебат …, изготвено е задание за проект").
+                    decision = decide_status(self._scopes("", "", sent)[-3:])
+                else:
+                    decision = decide_status(self._scopes(after, before, sent, _run_after(text, objects, i)))
                 own_after, own_before = _own_clause(after, before)
                 clause = f"{own_before} {own_after}"
                 if not category_cues(f"{clause} {obj.display}"):

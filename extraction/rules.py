@@ -101,7 +101,7 @@ def decide_status(scopes: list[tuple[str, str]]) -> StatusDecision:
                     cue = strong
                     break
         if cue is not None:
-            if cue.status in ("design", "planned"):
+            if cue.status != "completed":
                 wider = " ".join(t for name, t in scopes if name in ("sentence", "paragraph"))
                 stalled = [c for c in status_cues(wider) if c.status == "stalled"]
                 if stalled:
@@ -124,8 +124,15 @@ def _category_table() -> list[tuple[str, bool, frozenset[str], list[re.Pattern[s
     ]
 
 
+@cache
+def _ignored() -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in load_rules("categories").get("ignore", [])]
+
+
 def category_cues(text: str) -> list[str]:
-    """Categories whose cue words occur in `text`, in lexicon order."""
+    """Categories whose cue words occur in `text` (purposes, organisations blanked), in lexicon order."""
+    for pat in _ignored():
+        text = pat.sub(" ", text)
     return [name for name, _, _, pats in _category_table() if any(p.search(text) for p in pats)]
 
 
