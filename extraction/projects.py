@@ -255,7 +255,8 @@ class _GoalBuilder:
             rec = prev[0]
             rec.source_text = f"{rec.source_text} {sent.text}"
             decision = decide_status([("sentence", rec.source_text), ("paragraph", sent.paragraph)])
-            rec.status, rec.status_evidence, rec.status_scope = decision.status, decision.evidence, decision.scope
+            rec.status, rec.status_evidence = decision.status, decision.evidence
+            rec.status_scope = decision.scope
             rec.districts = list(dict.fromkeys([*rec.districts, *districts]))
             rec.city_wide = not rec.districts
             return
