@@ -248,7 +248,9 @@ def _canonicalise_districts(mentions: list[PlaceMention]) -> list[PlaceMention]:
         if pm.kind == "district":
             canon = canonical_district(pm.name)
             if canon is None:
-                if pm.name[:1].isupper():
+                # "район „Коматево“" (a former district) is a neighbourhood; a quoted title
+                # after "районите – „Кино под звездите“" is not a place at all.
+                if re.fullmatch(r"[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?", pm.name):
                     pm.kind, pm.display = "neighbourhood", f"кв. „{pm.name}“"
                     out.append(pm)
                 continue

@@ -127,7 +127,9 @@ def _run_after(text: str, objects: list[PlaceMention], i: int) -> str:
 class _GoalBuilder:
     """Collects the records of one goal."""
 
-    def __init__(self, priority: Priority, measure: Measure, goal: Goal) -> None:
+    def __init__(
+        self, priority: Priority, measure: Measure, goal: Goal, seen: set[tuple[str, str]] | None = None
+    ) -> None:
         self.priority, self.measure, self.goal = priority, measure, goal
         self.notes_text = " ".join(n.text for n in goal.notes)
         self.goal_places = find_places(goal.text)
@@ -138,7 +140,7 @@ class _GoalBuilder:
         self.records: list[Project] = []
         self.place_records = 0
         self._last_sentence_record: tuple[Project, str] | None = None
-        self._seen: set[tuple[str, str]] = set()
+        self._seen: set[tuple[str, str]] = seen if seen is not None else set()
 
     def _scopes(
         self, clause_after: str, clause_before: str, sent: _Sentence, run_after: str = ""
@@ -249,8 +251,10 @@ class _GoalBuilder:
         sentence before it: it joins that record, and the stage is weighed over both.
         """
         prev = self._last_sentence_record
-        if prev is not None and prev[1] == sent.paragraph and not (
-            category_cues(sent.text) or work_noun(sent.text)
+        if (
+            prev is not None
+            and prev[1] == sent.paragraph
+            and not (category_cues(sent.text) or work_noun(sent.text))
         ):
             rec = prev[0]
             rec.source_text = f"{rec.source_text} {sent.text}"
@@ -299,7 +303,9 @@ class _GoalBuilder:
                 if not category_cues(f"{clause} {obj.display}"):
                     clause = f"{before} {after}"
                 if not category_cues(text):
-                    clause = f"{clause} {self.goal.text}"  # a bare list item: the goal says what
+                    clause = (
+                        f"{clause} {self.goal.text}"  # the sentence only reports progress: the goal says what
+                    )
                 self._add(
                     [obj],
                     decision,
@@ -307,7 +313,7 @@ class _GoalBuilder:
                     sent.line,
                     text,
                     _own_districts(obj, named, prv, nxt, objects[0].start),
-                    (before, after, text[: obj.start], self.goal.text),
+                    (before, after, text[: obj.start]),
                     text[: obj.start],
                 )
 
@@ -364,10 +370,11 @@ def extract_projects(outline: Outline) -> list[Project]:
     """All project records of the report, in document order, with stable ids."""
     records: list[Project] = []
     known = _named_facilities(outline)
+    seen: set[tuple[str, str]] = set()  # (sentence, places): the same text twice is one record
     for priority, measure, goal in outline.goals():
         if not goal.notes:
             continue  # a heading over the goals that follow, not a work
-        builder = _GoalBuilder(priority, measure, goal)
+        builder = _GoalBuilder(priority, measure, goal, seen)
         builder.from_notes(known)
         if not builder.records or (builder.goal_objects and not builder.place_records):
             builder.from_goal()
