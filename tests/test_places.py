@@ -61,3 +61,17 @@ def test_nested_quotes() -> None:
 
 def test_landmarks_without_prefix() -> None:
     assert ("garden", "Цар-Симеонова градина") in kinds("Камери в Цар-Симеоновата градина и Альоша.")
+
+
+def test_unnamed_sites_placed_by_district() -> None:
+    got = find_places('Избран е изпълнител за двете нови ДГ в "Южен" и в "Тракия".')
+    sites = [(p.kind, p.district) for p in got if p.role == "object"]
+    assert sites == [("kindergarten", "Южен"), ("kindergarten", "Тракия")]
+
+
+def test_former_district_is_a_neighbourhood_but_a_title_is_not_a_place() -> None:
+    assert kinds('В районите "Коматево" и "Прослав" се раздават компостери.') == [
+        ("neighbourhood", "Коматево"),
+        ("neighbourhood", "Прослав"),
+    ]
+    assert kinds("Концерти в районите – „Кино под звездите“.") == []

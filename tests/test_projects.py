@@ -112,3 +112,22 @@ def test_real_register_shape(real_records) -> None:
     # The camera sentence of measure 1.1 gives one record per location.
     cams = [r for r in recs if "camera" in r.categories and r.measure == "1.1" and r.places]
     assert len(cams) >= 10
+
+
+SHARED_STATUS = """\tОТЧЕТ
+
+\tПРИОРИТЕТ 3. УСЛУГИ
+
+\tМярка 3.1. Образование
+
+\tДетски градини.
+\tЗа ДГ „Ален мак“ и ДГ „Роза“ има избран изпълнител. Въведено е еднопосочно движение в центъра. Почти на 80% е реализирано.
+"""
+
+
+def test_a_list_shares_the_status_after_it_and_status_only_sentence_continues() -> None:
+    recs = extract_projects(parse_outline(SHARED_STATUS))
+    by = {r.places[0]["name"] if r.places else "": r for r in recs}
+    assert by["ДГ „Ален мак“"].status == by["ДГ „Роза“"].status == "procurement"
+    (city,) = [r for r in recs if not r.places]
+    assert city.status == "in_progress" and "80%" in city.source_text

@@ -57,3 +57,12 @@ def test_categories() -> None:
     assert decide_categories("монтирани камери", ["park"], "", "1.1") == ["camera"]
     assert decide_categories("реконструкция", ["street"], "", "1.2") == ["road"]
     assert decide_categories("нещо", [], "", "3.2") == ["health"]  # the measure's default
+
+
+def test_purposes_and_organisations_set_no_category() -> None:
+    assert decide_categories("реконструкция за облекчаване на трафика", ["street"], "", "1.2") == ["road"]
+    assert decide_categories('техника за ОП „Градини и паркове“ и отпадъци', [], "", "1.4") == ["waste"]
+
+
+def test_purpose_infinitive_is_not_work_under_way() -> None:
+    assert status("Предстои обществена поръчка, с която да се модернизира базата") == "procurement"
