@@ -396,6 +396,29 @@ def _pretty_surface(text: str) -> str:
     return "".join(out).strip(" ,;")
 
 
+def find_initiatives(sentence: str) -> list[PlaceMention]:
+    """Named initiatives ("кампанията „Книги за смет“") as mentions of kind ``initiative``.
+
+    They are works, not places: the register lists them as records with no place, and the
+    extractor keeps them out of `places`.
+    """
+    s = normalise_quotes(sentence)
+    spans = quoted_spans(s, sentence)
+    found: list[PlaceMention] = []
+    for entry in load_rules("works").get("initiative", []):
+        for m in re.finditer(r"(?<!\w)(?:" + entry["pattern"] + r")\s*[:–-]?\s*", s):
+            q = next((t for t in spans if t[0] == m.end()), None)
+            if q is None or any(f.start <= q[0] < f.end for f in found):
+                continue
+            title = _clean_name(q[2])
+            if not title:
+                continue
+            pm = PlaceMention(title, "initiative", m.start(), q[1], f"{entry['label']} „{title}“")
+            pm.surface = _pretty_surface(sentence[m.start() : q[1]])
+            found.append(pm)
+    return sorted(found, key=lambda p: p.start)
+
+
 def find_places(sentence: str) -> list[PlaceMention]:
     """All place mentions in `sentence`, relations folded, in textual order."""
     s = normalise_quotes(sentence)
@@ -404,6 +427,13 @@ def find_places(sentence: str) -> list[PlaceMention]:
         pm.surface = _pretty_surface(sentence[pm.start : pm.end])
     mentions = _resolve_bare(s, mentions)
     mentions = _canonicalise_districts(mentions)
+    # A place in parentheses locates another one ("Зала по бадминтон (в двора на СУ „Васил
+    # Левски“)"): it is context, not a work site of its own.
+    for pm in mentions:
+        opened = s.rfind("(", max(0, pm.start - 60), pm.start)
+        closed = s.find(")", pm.end, pm.end + 60)
+        if pm.role == "object" and opened >= 0 and ")" not in s[opened : pm.start] and closed >= 0:
+            pm.role = "context"
     sites = _generic_sites(s, mentions)
     for site in sites:
         site.surface = _pretty_surface(sentence[site.start : site.end])

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from extraction.outline import Goal, Measure, Outline, Priority
-from extraction.places import OBJECT_KINDS, ROAD_KINDS, PlaceMention, find_places
+from extraction.places import OBJECT_KINDS, ROAD_KINDS, PlaceMention, find_initiatives, find_places
 from extraction.rules import (
     StatusDecision,
     category_cues,
@@ -32,8 +32,6 @@ from extraction.rules import (
     work_noun,
 )
 from extraction.sentences import split_sentences
-
-_PROJECT_TITLE = re.compile(r"проект[а]?\s*[„\"“]")
 
 
 @dataclass
@@ -95,6 +93,12 @@ def _title(noun: str | None, place: PlaceMention) -> str:
     return (
         f"{noun} – {label}" if noun in ("Видеонаблюдение", "Еднопосочно движение") else f"{noun} на {label}"
     )
+
+
+def _goal_title(goal: str) -> str:
+    """A goal line as a record title: its project name „…“ when it has one, else the line."""
+    m = re.search(r"проект[а]?\s*[„\"“]([^“\"”]+)", goal)
+    return f"Проект „{m.group(1).strip()}“" if m else _short(goal)
 
 
 def _short(text: str, limit: int = 110) -> str:
@@ -171,7 +175,7 @@ class _GoalBuilder:
         context: str = "",
         name: str | None = None,
     ) -> None:
-        key = (source_text, "|".join(p.display for p in place_list))
+        key = (source_text, "|".join(p.display for p in place_list) or name or "")
         if key in self._seen:
             return
         self._seen.add(key)
@@ -180,15 +184,8 @@ class _GoalBuilder:
             clause, [p.kind for p in place_list], self.goal.text, self.measure.code, context, place_text
         )
         noun = work_noun(*noun_texts)
-        if place_list:
-            name = _title(noun, place_list[0])
-            if len(place_list) > 1:
-                name = f"{noun + ': ' if noun else ''}{_short(self.goal.text, 80)}"
-                if _PROJECT_TITLE.search(self.goal.text):
-                    m = re.search(r"проект[а]?\s*[„\"“]([^“\"”]+)", self.goal.text)
-                    name = f"Проект „{m.group(1).strip()}“" if m else name
-        else:
-            name = name or _short(self.goal.text)
+        if name is None:
+            name = _title(noun, place_list[0]) if place_list else _short(self.goal.text)
         if place_list:
             self.place_records += 1
         self.records.append(
@@ -264,8 +261,9 @@ class _GoalBuilder:
             rec.districts = list(dict.fromkeys([*rec.districts, *districts]))
             rec.city_wide = not rec.districts
             return
-        if not any(not c.weak for c in status_cues(sent.text)):
-            return
+        cues = status_cues(sent.text)
+        if not cues or (all(c.weak for c in cues) and not (category_cues(sent.text) or work_noun(sent.text))):
+            return  # no stage, or only "предстои" with nothing to say what
         decision = decide_status([("sentence", sent.text), ("paragraph", sent.paragraph)])
         self._add([], decision, sent.text, sent.line, sent.text, districts, (), name=_short(sent.text))
         self._last_sentence_record = (self.records[-1], sent.paragraph)
@@ -280,6 +278,13 @@ class _GoalBuilder:
                 for m in mentions
                 if m.kind in OBJECT_KINDS and m.role in ("object", "endpoint")
             ]
+            # Named initiatives that do not overlap a place are works too (no place of their own).
+            objects += [
+                i
+                for i in find_initiatives(sent.text)
+                if not any(o.start < i.end and i.start < o.end for o in objects)
+            ]
+            objects.sort(key=lambda o: o.start)
             text = sent.text
             if objects:
                 self._last_sentence_record = None
@@ -307,7 +312,7 @@ class _GoalBuilder:
                         f"{clause} {self.goal.text}"  # the sentence only reports progress: the goal says what
                     )
                 self._add(
-                    [obj],
+                    [] if obj.kind == "initiative" else [obj],
                     decision,
                     clause,
                     sent.line,
@@ -315,6 +320,7 @@ class _GoalBuilder:
                     _own_districts(obj, named, prv, nxt, objects[0].start),
                     (before, after, text[: obj.start]),
                     text[: obj.start],
+                    name=obj.display if obj.kind == "initiative" else None,
                 )
 
     def from_goal(self) -> None:
@@ -335,7 +341,17 @@ class _GoalBuilder:
         source_text = f"{self.goal.text} — {source}"
         if objects:
             # A goal line is one work, however many places it names ("пътна връзка между …").
-            self._add(objects, decision, self.goal.text, line, source_text, districts, (self.goal.text,))
+            # Named by the goal line itself: it is the work's title ("пътна връзка между …").
+            self._add(
+                objects,
+                decision,
+                self.goal.text,
+                line,
+                source_text,
+                districts,
+                (self.goal.text,),
+                name=_goal_title(self.goal.text),
+            )
         else:
             self._add([], decision, f"{self.goal.text} {self.notes_text}", line, source_text, districts, ())
 

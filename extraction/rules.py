@@ -91,10 +91,10 @@ def decide_status(scopes: list[tuple[str, str]]) -> StatusDecision:
     for i, (scope, text) in enumerate(scopes):
         cue = pick_status(status_cues(text))
         if cue is not None and cue.weak:
-            # "предстои ремонт, има проект съгласуван …": a weak cue yields to a strong one
-            # elsewhere in the same clause.
+            # "предстои ремонт, има проект съгласуван …": a weak cue yields to the first strong
+            # one elsewhere in its sentence (not to other works' cues in the paragraph).
             for later_scope, later in scopes[i + 1 :]:
-                if later_scope != scope:
+                if later_scope not in ("clause", "sentence"):
                     break
                 strong = pick_status([c for c in status_cues(later) if not c.weak])
                 if strong is not None:

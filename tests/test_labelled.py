@@ -22,3 +22,21 @@ def test_labelled_accuracy(real_records) -> None:
     detail = "\n".join(score.misses)
     assert score.found / score.total >= 0.95, detail
     assert score.accuracy >= FLOOR, f"{score.right}/{score.total} fully right:\n{detail}"
+
+
+#: A second reader's set (tests/data/labelled_register_holdout.csv), labelled without seeing the
+#: extractor. Its misses were read once to find generic bugs (a cue matching "делото на …",
+#: "мониторинг" read as "ринг"), so it is no longer a pristine hold-out. The gap between the two
+#: sets is real: the second reader cuts works finer and names categories differently.
+HOLDOUT_FLOOR = 0.40
+
+
+def test_second_reader_accuracy(real_records) -> None:
+    from extraction.evaluate import DEFAULT_LABELS
+
+    labels = load_labels(DEFAULT_LABELS.with_name("labelled_register_holdout.csv"))
+    assert len(labels) >= 60
+    score = evaluate(real_records, labels)
+    detail = "\n".join(score.misses)
+    assert score.found / score.total >= 0.70, detail
+    assert score.accuracy >= HOLDOUT_FLOOR, f"{score.right}/{score.total} fully right:\n{detail}"
