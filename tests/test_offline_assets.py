@@ -8,18 +8,10 @@ requests nothing outside 127.0.0.1 and that Leaflet actually draws the map.
 from __future__ import annotations
 
 import inspect
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import tomllib
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import folium
@@ -35,23 +27,18 @@ from dashboard.assets.offline import (
     prepare_assets,
     use_local_assets,
 )
+from tests.browser_support import (
+    ARTIFACTS,
+    CHROMIUM,
+    LOCAL_HOSTS,
+    REPO_ROOT,
+    VENDOR_DIR,
+    BrowserSupportError,
+    RequestLog,
+    launch_chromium,
+    streamlit_server,
+)
 
-if TYPE_CHECKING:
-    from playwright.sync_api import Route
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-VENDOR_DIR = REPO_ROOT / "static" / "vendor"
-ARTIFACTS = REPO_ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 PLOVDIV = (42.1354, 24.7453)
 LINK_RE = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)=[\"']([^\"']+)", re.I)
 
@@ -220,27 +207,6 @@ def _app_source() -> str:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit exited ({proc.returncode}):\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"streamlit not healthy after {timeout}s:\n{log.read_text()}")
-
-
 @pytest.fixture
 def streamlit_app(tmp_path: Path) -> Iterator[str]:
     """Run the app; yield its URL.  Streamlit serves <script dir>/static, so
@@ -249,30 +215,13 @@ def streamlit_app(tmp_path: Path) -> Iterator[str]:
         pytest.fail("vendored assets missing/stale: run `python -m dashboard.assets.install`")
     (tmp_path / "app.py").write_text(_app_source())
     (tmp_path / "static").symlink_to(REPO_ROOT / "static", target_is_directory=True)
-    port = _free_port()
-    log = tmp_path / "streamlit.log"
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), ASSET_MODE_ENV: "local"}
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(tmp_path / "app.py"),
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        # cwd = repo root so .streamlit/config.toml (static serving) applies.
-        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=out, stderr=out)
     try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_healthy(f"{base}/_stcore/health", proc, log, timeout=60)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        with streamlit_server(
+            tmp_path / "app.py", tmp_path / "streamlit.log", {ASSET_MODE_ENV: "local"}
+        ) as url:
+            yield url
+    except BrowserSupportError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture
@@ -287,35 +236,14 @@ def chromium() -> Path:
 def test_browser_offline_page_stays_on_localhost(chromium: Path, streamlit_app: str) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
 
-    requested: list[str] = []
-    external: list[str] = []
-    failed: list[str] = []
-    errors: list[str] = []
-
-    def on_route(route: Route) -> None:
-        # Abort anything off-host, so the test means the same with or without
-        # internet on the machine running it.
-        url = route.request.url
-        requested.append(url)
-        if urlsplit(url).hostname in LOCAL_HOSTS or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            external.append(url)
-            route.abort()
-
+    log = RequestLog()
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, timeout=60_000)
+        browser = launch_chromium(pw)
         try:
             context = browser.new_context(viewport={"width": 1100, "height": 900})
-            context.route("**/*", on_route)
+            log.attach(context)
             page = context.new_page()
-            page.on("websocket", lambda ws: requested.append(ws.url))
-            page.on(
-                "response",
-                lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-            )
-            page.on("requestfailed", lambda r: failed.append(f"{r.failure} {r.url}"))
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            log.watch(page)
             page.goto(streamlit_app, wait_until="domcontentloaded", timeout=60_000)
 
             frame = page.frame_locator('iframe[src*="streamlit_folium.st_folium"]')
@@ -337,19 +265,19 @@ def test_browser_offline_page_stays_on_localhost(chromium: Path, streamlit_app: 
                          .map(f => f.family.replace(/["']/g, '')); }"""
                 )
             except sync_api.TimeoutError as exc:
-                pytest.fail(f"map not rendered: {exc}\nJS errors: {errors}\nfailed: {failed}")
+                pytest.fail(f"map not rendered: {exc}\nJS errors: {log.errors}\nfailed: {log.failed}")
             finally:
                 ARTIFACTS.mkdir(exist_ok=True)
                 page.screenshot(path=str(ARTIFACTS / "offline_map.png"), full_page=True)
         finally:
             browser.close()
 
-    assert errors == [], f"JavaScript errors: {errors}"
-    assert requested, "no requests recorded"
-    assert external == [], f"page tried to reach the internet: {external}"
-    assert all(urlsplit(u).hostname in LOCAL_HOSTS for u in requested if "://" in u)
-    assert failed == [], f"failed local requests: {failed}"
-    vendor_hits = [u for u in requested if "/app/static/vendor/" in u]
+    assert log.errors == [], f"JavaScript errors: {log.errors}"
+    assert log.requested, "no requests recorded"
+    assert log.external == [], f"page tried to reach the internet: {log.external}"
+    assert all(urlsplit(u).hostname in LOCAL_HOSTS for u in log.requested if "://" in u)
+    assert log.failed == [], f"failed local requests: {log.failed}"
+    vendor_hits = [u for u in log.requested if "/app/static/vendor/" in u]
     assert any(u.endswith("leaflet/dist/leaflet.js") for u in vendor_hits)
     assert any("/webfonts/" in u or "/fonts/" in u for u in vendor_hits)
     assert {"Glyphicons Halflings", "Font Awesome 6 Free"} <= set(loaded_fonts)
