@@ -50,6 +50,8 @@ KINDS: tuple[str, ...] = tuple(k for k in PREFIX_KINDS if k != "district") + (
     "station",
     "bus_stop",
     "zoo",
+    "natural",
+    "river",
 )
 
 #: Column order of the gazetteer table.
@@ -87,6 +89,8 @@ _AMENITY_KINDS = {
     "community_centre": "facility",
     "arts_centre": "facility",
     "townhall": "facility",
+    "cinema": "facility",  # "Кино Космос"
+    "music_school": "school",  # НУМТИ "Добрин Петков" is tagged music_school
 }
 _BUILDING_KINDS = {
     "school": "school",
@@ -142,7 +146,17 @@ def classify(tags: Mapping[str, str], name: str, *, is_area: bool = False) -> st
         return _TOURISM_KINDS[tourism]
     if tags.get("historic") not in (None, "no"):
         return "heritage"
-    if tags.get("railway") in ("station", "halt"):
+    # Protected natural sites: the three hills ("Данов хълм", "Младежки хълм", "Хълм на
+    # освободителите") exist only as boundary=protected_area polygons.
+    if tags.get("boundary") == "protected_area":
+        return "natural"
+    if tags.get("man_made") == "wastewater_plant":
+        return "facility"
+    if tags.get("natural") == "water" and tags.get("sport"):
+        return "sport"  # the rowing canal ("Гребна база" is its alt_name)
+    if tags.get("railway") in ("station", "halt") or tags.get("building") == "train_station":
+        return "station"  # "Централна гара" is mapped as a building=train_station only
+    if amenity == "bus_station":
         return "station"
     highway = tags.get("highway")
     if highway == "bus_stop":
@@ -189,7 +203,13 @@ def _alt_names(tags: Mapping[str, str]) -> list[str]:
 
 
 def _interesting_way(tags: Mapping[str, str]) -> bool:
-    return "highway" in tags or "bridge" in tags or "tunnel" in tags or "railway" in tags
+    return (
+        "highway" in tags
+        or "bridge" in tags
+        or "tunnel" in tags
+        or "railway" in tags
+        or tags.get("waterway") == "river"
+    )
 
 
 def _read(pbf: Path, progress: bool) -> tuple[list[_Row], list[_Way]]:
@@ -344,9 +364,13 @@ def _streets_bridges_tunnels(ways: list[_Way], progress: bool) -> list[_Row]:
     streets: dict[str, list[_Way]] = defaultdict(list)
     bridges: dict[str, list[_Way]] = defaultdict(list)
     tunnels: dict[str, list[_Way]] = defaultdict(list)
+    rivers: dict[str, list[_Way]] = defaultdict(list)
     for way in ways:
         tags = way.tags
         highway = tags.get("highway")
+        if tags.get("waterway") == "river":
+            rivers[normalize(way.name)].append(way)
+            continue
         is_area = tags.get("area") == "yes"
         if highway and highway not in _NOT_STREETS and not is_area:
             streets[normalize(way.name)].append(way)
@@ -377,6 +401,53 @@ def _streets_bridges_tunnels(ways: list[_Way], progress: bool) -> list[_Row]:
         for key, group in sorted(groups.items()):
             if key:
                 rows.extend(_merged_row(c, kind, name_tag) for c in _components(group))
+    rows.extend(_merged_row(group, "river") for key, group in sorted(rivers.items()) if key)
+    rows.extend(_bank_rows(streets, rivers))
+    return rows
+
+
+#: A northward ray this long (degrees of latitude, ~5.5 km) crosses the whole river corridor.
+_RAY_DEG = 0.05
+
+
+def _north_of(line: BaseGeometry, river: BaseGeometry) -> bool:
+    """True when the middle of *line* lies north of *river* (lon/lat).
+
+    Why a ray-crossing count: the river has side channels around islands, so "nearest river
+    point is to the south" is unreliable; a ray due north crosses the river corridor an odd
+    number of times from the south bank and an even number (0) from the north bank.
+    """
+    mid = line.interpolate(0.5, normalized=True)
+    ray = shapely.LineString([(mid.x, mid.y), (mid.x, mid.y + _RAY_DEG)])
+    hits = ray.intersection(river)
+    crossings = 0 if hits.is_empty else len(getattr(hits, "geoms", [hits]))
+    return crossings % 2 == 0
+
+
+def _bank_rows(streets: Mapping[str, list[_Way]], rivers: Mapping[str, list[_Way]]) -> list[_Row]:
+    """Rows for names the report gives one bank of a riverside street ("Марица-север").
+
+    Why: OSM names both embankment boulevards "(бул.) Марица"; the report says "бул.
+    „Марица-север“" / "„Марица – юг“". ``name_variants.toml`` ``[bank_aliases]`` says which
+    street, river and bank each such name means; the ways are chosen by their side of the
+    river *in the data*, so the alias is checked against geometry, never assumed. Each row
+    keeps the ids of exactly the ways on that bank.
+    """
+    from geocoding.normalize import bank_aliases  # the variant tables live with normalize
+
+    rows: list[_Row] = []
+    for alias, spec in sorted(bank_aliases().items()):
+        group = streets.get(normalize(spec["street"]), [])
+        river_ways = rivers.get(normalize(spec["river"]), [])
+        if not group or not river_ways:
+            continue
+        river = shapely.union_all([w.line for w in river_ways])
+        want_north = spec["bank"] == "north"
+        side = [w for w in group if _north_of(w.line, river) == want_north]
+        if side:
+            row = _merged_row(side, _street_kind(group))
+            row.name, row.name_en, row.alt_names = alias, None, []
+            rows.append(row)
     return rows
 
 

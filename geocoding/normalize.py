@@ -25,7 +25,7 @@ from typing import Any
 
 from extraction.places import PLACE_KINDS, RELATION_KINDS
 
-__all__ = ["PREFIX_KINDS", "normalize", "strip_prefix", "transliterate"]
+__all__ = ["PREFIX_KINDS", "bank_aliases", "descriptors", "normalize", "strip_prefix", "transliterate"]
 
 #: Every kind :func:`strip_prefix` can return: the register's place kinds that have a name.
 PREFIX_KINDS: tuple[str, ...] = tuple(k for k in PLACE_KINDS if k not in RELATION_KINDS)
@@ -53,6 +53,36 @@ def _tables() -> dict[str, Any]:
         resources.files(__package__ or "geocoding").joinpath("name_variants.toml").read_text(encoding="utf-8")
     )
     return tomllib.loads(text)
+
+
+def bank_aliases() -> dict[str, dict[str, str]]:
+    """``[bank_aliases]`` of ``name_variants.toml``: name → {street, river, bank}.
+
+    Used by the gazetteer to give "Марица-север" / "Марица-юг" the ways of one bank only.
+    """
+    table = _tables().get("bank_aliases", {})
+    for alias, spec in table.items():
+        if spec.get("bank") not in ("north", "south") or not spec.get("street") or not spec.get("river"):
+            raise ValueError(
+                f"name_variants.toml: bank_aliases.{alias} needs street, river, bank=north|south"
+            )
+    return table
+
+
+@lru_cache(maxsize=1)
+def descriptors() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``[descriptors]``: (matching key of a generic word, gazetteer kinds it implies), longest first.
+
+    Why: "спортна зала „Колодрума“" is OSM "Колодрума", "ФК „Локомотив“" is the stadium
+    "Локомотив"; dropping such a leading word lets the exact lookup succeed (restricted to the
+    kinds the word implies) instead of relying on a loose fuzzy match.
+    """
+    out = {}
+    for form, kinds in _tables().get("descriptors", {}).items():
+        key = _base_key(_clean(form))
+        if key:
+            out[key] = tuple(kinds)
+    return tuple(sorted(out.items(), key=lambda kv: len(kv[0]), reverse=True))
 
 
 def _clean(text: str) -> str:

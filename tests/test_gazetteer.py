@@ -144,3 +144,31 @@ def test_squares_parks_neighbourhoods(gaz: gpd.GeoDataFrame) -> None:
 def test_alt_names_become_alt_keys(gaz: gpd.GeoDataFrame) -> None:
     row = _one(gaz, normalize("Княз Александър I Батенберг"), "street")
     assert "главната" in row["alt_keys"].split("|")  # OSM alt_name "Главната"
+
+
+def test_bank_aliases_keep_one_bank_each(gaz: gpd.GeoDataFrame) -> None:
+    """"Марица-север"/"Марица-юг" get only the ways on their bank (checked against districts:
+    north of the river is район Северен, south is Централен/Източен)."""
+    from geo.districts import assign_districts, build_districts
+
+    whole = _one(gaz, normalize("Марица"), "boulevard")
+    north = _one(gaz, normalize("бул. „Марица-север“"), "boulevard")
+    south = _one(gaz, normalize("бул. „Марица – юг“"), "boulevard")
+    ids = {k: set(r["osm_ids"].split(",")) for k, r in (("w", whole), ("n", north), ("s", south))}
+    assert ids["n"] and ids["s"] and not ids["n"] & ids["s"]
+    assert ids["n"] | ids["s"] == ids["w"]
+    assert "226071442" in ids["n"] and "91896435" in ids["s"]  # checked on the map by hand
+    found = assign_districts([north.geometry, south.geometry], build_districts(PBF))
+    assert found["districts"].iloc[0] == ["Северен"]
+    assert set(found["districts"].iloc[1]) == {"Централен", "Източен"}
+
+
+def test_sites_the_report_names_are_in(gaz: gpd.GeoDataFrame) -> None:
+    # Protected hills exist only as boundary=protected_area polygons.
+    hill = _one(gaz, normalize("Данов хълм"), "natural")
+    assert hill["osm_id"] == 1081877291 and hill.geometry.geom_type == "Polygon"
+    assert _one(gaz, normalize("Централна гара"), "station")["osm_id"] == 91797107  # building=train_station
+    assert _one(gaz, normalize("Кино Космос"), "facility")["osm_id"] == 136322111  # amenity=cinema
+    assert _one(gaz, normalize('НУМТИ "Добрин Петков"'), "school")["osm_id"] == 84757984  # music_school
+    assert _one(gaz, normalize("Марица"), "river")["osm_type"] == "way"  # waterway=river, merged
+    assert "гребна база" in _one(gaz, normalize("Гребен канал"), "sport")["alt_keys"].split("|")
