@@ -1,0 +1,363 @@
+"""Name → gazetteer rows: exact key, alternative key, descriptor-stripped key, then fuzzy.
+
+Why this order: an exact dictionary lookup on the normalised key (``geocoding.normalize``) is
+fast, explainable and right for most names; only what is left goes to rapidfuzz, and even then
+a fuzzy hit must pass a token check, so "клуб „Централен“" (a pensioners' club) never becomes
+площад „Централен“. The kind of the mention (or the prefix of a free query) restricts which
+gazetteer kinds may answer: a "ДГ" is looked up among kindergartens and nurseries only.
+
+The index is built once per gazetteer (dicts per key, rapidfuzz choice lists per kind group
+built lazily, once); a lookup costs microseconds when exact.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from rapidfuzz import fuzz, process
+from shapely.geometry.base import BaseGeometry
+
+from geo.projection import to_metric
+from geocoding.normalize import descriptors, normalize, strip_prefix
+
+__all__ = [
+    "FUZZY_CUTOFF",
+    "KIND_GROUPS",
+    "PRECISION_OF_KIND",
+    "GazetteerIndex",
+    "Match",
+    "Miss",
+]
+
+#: rapidfuzz WRatio score (0–100) a fuzzy candidate must reach.
+FUZZY_CUTOFF = 85.0
+#: Rows with one key and kind closer than this (metres) are pieces of one object (a school's two
+#: buildings, a park mapped as three polygons); farther apart they are different places.
+SAME_OBJECT_M = 500.0
+#: Shortest key fuzzy matching is tried for (short keys match too much by accident).
+FUZZY_MIN_LEN = 5
+
+_FACILITY_KINDS = (
+    "facility",
+    "hospital",
+    "stadium",
+    "sport",
+    "museum",
+    "heritage",
+    "zoo",
+    "station",
+    "school",
+    "kindergarten",
+    "park",
+    "garden",
+    "natural",
+    "square",
+    "river",
+)
+#: Mention kind → gazetteer kinds that may answer, in order of preference.
+KIND_GROUPS: dict[str | None, tuple[str, ...]] = {
+    "street": ("street", "boulevard"),
+    "boulevard": ("boulevard", "street"),
+    "square": ("square",),
+    "park": ("park", "garden", "natural"),
+    "garden": ("garden", "park"),
+    "kindergarten": ("kindergarten", "nursery"),
+    "nursery": ("nursery", "kindergarten"),
+    "school": ("school",),
+    "underpass": ("underpass",),
+    "bridge": ("bridge",),
+    "neighbourhood": ("neighbourhood", "village"),
+    "village": ("village", "neighbourhood"),
+    # A named site the report calls by a bare name may be a quarter named after it ("бившата
+    # Гарнизонна фурна" is now place=suburb): last resort, at neighbourhood precision.
+    "facility": (*_FACILITY_KINDS, "neighbourhood"),
+    # A query without a type word: everything but bus stops (a stop is named after a place,
+    # it is not the place).
+    None: (
+        "street",
+        "boulevard",
+        "square",
+        "park",
+        "garden",
+        "natural",
+        "school",
+        "kindergarten",
+        "nursery",
+        "hospital",
+        "stadium",
+        "sport",
+        "museum",
+        "heritage",
+        "zoo",
+        "station",
+        "facility",
+        "bridge",
+        "underpass",
+        "river",
+        "neighbourhood",
+        "village",
+    ),
+}
+#: Gazetteer kind → the precision a record located by it gets.
+PRECISION_OF_KIND: dict[str, str] = {
+    **{k: "facility" for k in _FACILITY_KINDS},
+    "bridge": "facility",
+    "underpass": "facility",
+    "nursery": "facility",
+    "street": "street",
+    "boulevard": "street",
+    "square": "area",
+    "park": "area",
+    "garden": "area",
+    "natural": "area",
+    "river": "area",
+    "neighbourhood": "neighbourhood",
+    "village": "neighbourhood",
+    "bus_stop": "facility",
+}
+# Tokens that may differ between a query and a fuzzy candidate: titles, saints, initials.
+_MINOR_TOKENS = frozenset(
+    {"ген", "др", "проф", "акад", "полк", "кап", "пор", "митр", "патр", "арх", "инж", "св", "бул", "ул"}
+    # Inside Plovdiv the city's name adds nothing ("Гребен канал „Пловдив“" is OSM "Гребен канал").
+    | {"пловдив"}
+)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A found place: gazetteer row positions (one object, possibly in pieces) and how."""
+
+    rows: tuple[int, ...]
+    kind: str
+    name: str
+    score: float
+    method: str  # exact | alt | descriptor | fuzzy
+    key: str
+
+    @property
+    def precision(self) -> str:
+        return PRECISION_OF_KIND.get(self.kind, "facility")
+
+
+@dataclass(frozen=True)
+class Miss:
+    """Why a name was not found: ``not_in_extract`` or ``ambiguous`` (with a detail)."""
+
+    reason: str
+    detail: str = ""
+
+
+@dataclass
+class _Group:
+    keys: list[str] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+
+
+class GazetteerIndex:
+    """Lookup structures over a gazetteer frame (EPSG:4326, columns of ``gazetteer.COLUMNS``)."""
+
+    def __init__(self, gazetteer: gpd.GeoDataFrame) -> None:
+        self.gdf = gazetteer.reset_index(drop=True)
+        self.kinds: np.ndarray = self.gdf["kind"].to_numpy()
+        self.names: np.ndarray = self.gdf["name"].to_numpy()
+        self.by_key: dict[str, list[int]] = defaultdict(list)
+        self.by_alt: dict[str, list[int]] = defaultdict(list)
+        for i, (key, alts) in enumerate(zip(self.gdf["key"], self.gdf["alt_keys"], strict=True)):
+            if key:
+                self.by_key[key].append(i)
+            for alt in (alts or "").split("|"):
+                if alt:
+                    self.by_alt[alt].append(i)
+        self._groups: dict[tuple[str, ...], _Group] = {}
+
+    @cached_property
+    def metric(self) -> np.ndarray:
+        """Row geometries in EPSG:32635 (computed once, on first need)."""
+        return np.asarray(to_metric(self.gdf.geometry).values, dtype=object)
+
+    @property
+    def wgs84(self) -> np.ndarray:
+        return np.asarray(self.gdf.geometry.values, dtype=object)
+
+    def geometry(self, rows: Sequence[int], metric: bool = True) -> BaseGeometry:
+        """Union of the rows' geometries (metric by default)."""
+        geoms = [(self.metric if metric else self.wgs84)[i] for i in rows]
+        return geoms[0] if len(geoms) == 1 else shapely.union_all(geoms)
+
+    def osm_refs(self, rows: Sequence[int]) -> list[str]:
+        """``type/id`` of every OSM object behind the rows (merged streets list all their ways)."""
+        refs: list[str] = []
+        for i in rows:
+            osm_type = self.gdf.at[i, "osm_type"]
+            for oid in str(self.gdf.at[i, "osm_ids"]).split(","):
+                if oid and f"{osm_type}/{oid}" not in refs:
+                    refs.append(f"{osm_type}/{oid}")
+        return refs
+
+    # --- lookup ------------------------------------------------------------------------------
+
+    def lookup(self, text: str, kind: str | None = None) -> Match | Miss:
+        """Find *text* among the kinds *kind* allows (its own prefix decides when *kind* is None)."""
+        if kind is None:
+            kind = strip_prefix(text)[0]
+        kinds = KIND_GROUPS.get(kind, KIND_GROUPS[None])
+        key = normalize(text)
+        if not key:
+            return Miss("not_in_extract", "empty name")
+        stripped, desc_kinds = _strip_descriptor(key)
+        # A descriptor with kinds ("ФК", "река") narrows every probe, the full key's included.
+        if desc_kinds:
+            kinds = tuple(k for k in desc_kinds if k in kinds) or kinds
+        desc_group = kinds
+        for method, table, probe, group in (
+            ("exact", self.by_key, key, kinds),
+            ("alt", self.by_alt, key, kinds),
+            ("descriptor", self.by_key, stripped, desc_group),
+            ("descriptor", self.by_alt, stripped, desc_group),
+        ):
+            if not probe:
+                continue
+            found = self._pick(table.get(probe, []), group, probe, method, 100.0)
+            if found is not None:
+                return found
+        return self._fuzzy(key, kinds)
+
+    def candidates(self, text: str, kind: str | None = None, limit: int = 5) -> list[Match]:
+        """Several answers, best first (geopy's ``exactly_one=False``)."""
+        first = self.lookup(text, kind)
+        out = [first] if isinstance(first, Match) else []
+        kinds = KIND_GROUPS.get(kind if kind is not None else strip_prefix(text)[0], KIND_GROUPS[None])
+        group = self._group(kinds)
+        key = normalize(text)
+        if group.keys and key:
+            for _choice, score, pos in process.extract(
+                key, group.keys, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, limit=limit * 2
+            ):
+                row = group.rows[pos]
+                if any(row in m.rows for m in out):
+                    continue
+                out.append(
+                    Match((row,), str(self.kinds[row]), str(self.names[row]), float(score), "fuzzy", key)
+                )
+                if len(out) >= limit:
+                    break
+        return out
+
+    def _pick(
+        self, rows: list[int], kinds: tuple[str, ...], key: str, method: str, score: float
+    ) -> Match | Miss | None:
+        """Rows of the most preferred kind; pieces of one object merge, distant twins are ambiguous."""
+        for kind in kinds:
+            same = [r for r in rows if self.kinds[r] == kind]
+            if not same:
+                continue
+            if len(same) > 1 and not self._one_object(same):
+                names = ", ".join(f"{self.gdf.at[r, 'osm_type']}/{self.gdf.at[r, 'osm_id']}" for r in same)
+                return Miss("ambiguous", f"{len(same)} {kind} objects named {key!r} far apart: {names}")
+            return Match(tuple(same), kind, str(self.names[same[0]]), score, method, key)
+        return None
+
+    def _one_object(self, rows: list[int]) -> bool:
+        geoms = [self.metric[r] for r in rows]
+        return all(a.distance(b) <= SAME_OBJECT_M for i, a in enumerate(geoms) for b in geoms[i + 1 :])
+
+    def _group(self, kinds: tuple[str, ...]) -> _Group:
+        """Fuzzy choice list for a kind group, built once (keys and alternative keys)."""
+        group = self._groups.get(kinds)
+        if group is None:
+            group = _Group()
+            wanted = set(kinds)
+            for table in (self.by_key, self.by_alt):
+                for key, rows in table.items():
+                    for r in rows:
+                        if self.kinds[r] in wanted:
+                            group.keys.append(key)
+                            group.rows.append(r)
+            self._groups[kinds] = group
+        return group
+
+    def _fuzzy(self, key: str, kinds: tuple[str, ...]) -> Match | Miss:
+        probes: list[tuple[str, tuple[str, ...]]] = [(key, kinds)]
+        stripped, _desc_kinds = _strip_descriptor(key)
+        if stripped:
+            probes.append((stripped, kinds))  # kinds are already narrowed by lookup()
+        best: tuple[float, int, str, tuple[str, ...]] | None = None
+        best_any: tuple[str, float] | None = None
+        for probe, probe_kinds in probes:
+            group = self._group(probe_kinds)
+            if len(probe) < FUZZY_MIN_LEN or not group.keys:
+                continue
+            for choice, score, pos in process.extract(
+                probe, group.keys, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, limit=10
+            ):
+                if best_any is None:
+                    best_any = (choice, score)
+                if not _tokens_compatible(probe, choice):
+                    continue
+                if best is None or score > best[0]:
+                    best = (float(score), group.rows[pos], choice, probe_kinds)
+                break
+        if best is None:
+            detail = f"no {'/'.join(kinds[:3])}{'…' if len(kinds) > 3 else ''} named {key!r}"
+            if best_any:
+                detail += f" (nearest {best_any[0]!r} {best_any[1]:.0f} rejected)"
+            return Miss("not_in_extract", detail)
+        score, row, choice, probe_kinds = best
+        rows = self.by_key.get(choice, []) or self.by_alt.get(choice, [])
+        picked = self._pick(rows or [row], probe_kinds, choice, "fuzzy", score)
+        if picked is None:
+            kind = str(self.kinds[row])
+            return Match((row,), kind, str(self.names[row]), score, "fuzzy", choice)
+        return picked
+
+
+def _strip_descriptor(key: str) -> tuple[str, tuple[str, ...]]:
+    """The key without one leading generic word and the kinds that word implies.
+
+    "спортна зала колодрума" → ("колодрума", (sport, stadium, facility)); ("", ()) when the key
+    starts with no descriptor.
+    """
+    for word, kinds in descriptors():
+        if key.startswith(word + " "):
+            return normalize(key[len(word) + 1 :]), kinds  # aliases apply to the rest too
+    return "", ()
+
+
+def _minor(tok: str) -> bool:
+    return tok in _MINOR_TOKENS or (len(tok) <= 2 and not tok.isdigit()) or tok in _descriptor_tokens()
+
+
+def _descriptor_tokens() -> frozenset[str]:
+    return frozenset(t for word, _k in descriptors() for t in word.split())
+
+
+def _tokens_compatible(query: str, choice: str) -> bool:
+    """A fuzzy candidate must not add a real word the query lacks, nor drop one it has.
+
+    Tokens may differ by a typo ("толостой"/"толстой", ratio ≥ 80) or be minor (titles,
+    initials, descriptors: "полк сава муткуров" ~ "сава муткуров", "фк марица" ~ "стадион
+    марица"). The gazetteer name may carry *extra* words only when the query has two or more
+    words and every one of them is found ("къща стамболян" ~ "къща верен стамболян").
+    Why: WRatio scores a subset highly ("клуб централен" ~ "централен"), which must not pass.
+    """
+    q, c = query.split(), choice.split()
+
+    def covered(tok: str, others: list[str]) -> bool:
+        return _minor(tok) or any(tok == o or fuzz.ratio(tok, o) >= 80 for o in others)
+
+    if not all(covered(t, c) for t in q):
+        return False
+    extra = [t for t in c if not covered(t, q)]
+    return not extra or sum(1 for t in q if _informative(t)) >= 2
+
+
+def _informative(tok: str) -> bool:
+    """A word that says something: not an initial, number or kind-less descriptor ("обект")."""
+    empty = {word for word, kinds in descriptors() if not kinds}
+    return len(tok) > 2 and not tok.isdigit() and tok not in empty
