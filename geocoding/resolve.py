@@ -1,0 +1,435 @@
+"""A register record's place mentions → one geometry, a precision, sources and districts.
+
+Why one module: the rules that decide *how precisely* a work is placed must be in one readable
+place. Each mention is resolved by its kind, in this order of preference for the record:
+
+1. **facility** – a named school, kindergarten, hospital, museum, bridge … (its OSM polygon or
+   point);
+2. **segment** – ``ул. X от Y до Z``: X cut between its crossings with Y and Z
+   (``geocoding.segments.cut_between``), or ``кръстовището на A и B``: the junction point;
+3. **street** – the whole street when no bounds are given (or they cannot be used);
+4. **area** – ``карето A – B – C – D``: the block the streets enclose; squares, parks,
+   gardens, protected hills, the river;
+5. **neighbourhood** – an OSM ``place=suburb`` point, used only when nothing finer is named;
+6. **district** – the record names only districts: no geometry (the map draws the district
+   outline; a district centroid is never passed off as a location);
+7. **city** – the record names no place and no district: city-wide, no geometry.
+
+``none`` means places were named but none could be located; each such mention is listed in
+``data/unresolved.csv`` with a reason (nothing is dropped silently). All geometry work is in
+EPSG:32635; output geometry is WGS 84 rounded to 6 decimals. Several located places give one
+geometry: Multi* when they share a dimension (MultiPoint/MultiLineString/MultiPolygon), else a
+GeometryCollection — the same rule for every record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import (
+    GeometryCollection,
+    LineString,
+    MultiLineString,
+    MultiPoint,
+    MultiPolygon,
+    Point,
+    Polygon,
+)
+from shapely.geometry.base import BaseGeometry
+
+from geo.districts import PLOVDIV_DISTRICTS, assign_districts
+from geo.projection import METRIC_CRS, round_coords, to_metric, to_wgs84
+from geocoding.lookup import GazetteerIndex, Match, Miss
+from geocoding.normalize import strip_prefix
+from geocoding.segments import Cut, block_between, cut_between, junction_of
+
+__all__ = [
+    "CITY_BUFFER_M",
+    "PRECISIONS",
+    "LOCATED",
+    "PlaceResult",
+    "RecordGeocode",
+    "Resolver",
+    "Unresolved",
+    "to_geojson",
+]
+
+#: Precision values, finest first.
+PRECISIONS: tuple[str, ...] = (
+    "facility",
+    "segment",
+    "street",
+    "area",
+    "neighbourhood",
+    "district",
+    "city",
+    "none",
+)
+#: Precisions that place a record on the map.
+LOCATED = frozenset({"facility", "segment", "street", "area"})
+#: Geometry must lie within the city (union of district polygons) buffered by this (metres).
+CITY_BUFFER_M = 1_000.0
+#: Simplification tolerance (metres) for published lines and polygons.
+SIMPLIFY_M = 1.0
+_ROAD_KINDS = frozenset({"street", "boulevard"})
+_RANK = {p: i for i, p in enumerate(PRECISIONS)}
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A place mention (or part of one) that could not be located, and why."""
+
+    text: str
+    kind: str
+    reason: str  # not_in_extract | ambiguous | outside_box | no_intersection
+    detail: str = ""
+
+
+@dataclass
+class PlaceResult:
+    """How one mention was located (geometry metric, ``None`` if not)."""
+
+    text: str
+    kind: str
+    precision: str = "none"
+    geometry: BaseGeometry | None = None
+    score: float | None = None
+    sources: list[str] = field(default_factory=list)
+    matched: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    unresolved: list[Unresolved] = field(default_factory=list)
+
+
+@dataclass
+class RecordGeocode:
+    """The geocoding fields of one register record."""
+
+    geometry: BaseGeometry | None  # WGS 84, rounded
+    precision: str
+    score: float | None
+    sources: list[str]
+    matched: list[str]
+    flags: list[str]
+    unresolved: list[Unresolved]
+    metric: BaseGeometry | None = None  # the same geometry in EPSG:32635, for the district join
+    districts: list[str] = field(default_factory=list)
+    district_approximate: bool = False
+
+    def properties(self) -> dict[str, Any]:
+        """The register properties this adds (``districts`` is merged by the caller)."""
+        return {
+            "precision": self.precision,
+            "geocode_score": self.score,
+            "geocode_source": list(self.sources),
+            "geocode_matched": list(self.matched),
+            "geocode_flags": list(self.flags),
+            "district_approximate": self.district_approximate,
+        }
+
+
+class Resolver:
+    """Resolves places against a gazetteer index and checks them against the city's extent."""
+
+    def __init__(self, index: GazetteerIndex, districts: gpd.GeoDataFrame) -> None:
+        self.index = index
+        self.districts = districts
+        metric = to_metric(districts) if len(districts) else gpd.GeoDataFrame(geometry=[], crs=METRIC_CRS)
+        self._district_metric = metric
+        city = shapely.union_all(list(metric.geometry)) if len(metric) else None
+        self.city: BaseGeometry | None = city.buffer(CITY_BUFFER_M) if city is not None else None
+
+    # --- one mention ----------------------------------------------------------------------
+
+    def _find(self, text: str, kind: str | None) -> tuple[Match | None, Unresolved | None]:
+        found = self.index.lookup(text, kind)
+        if isinstance(found, Miss):
+            return None, Unresolved(text, kind or "street", found.reason, found.detail)
+        return found, None
+
+    def _road(self, text: str) -> tuple[Match | None, Unresolved | None]:
+        """A street named as a bound or member: its own prefix decides, else street/boulevard."""
+        kind = strip_prefix(text)[0] or "street"
+        return self._find(text, kind)
+
+    def resolve_place(self, place: Mapping[str, Any]) -> PlaceResult:
+        """Locate one ``places[]`` entry of the register."""
+        kind = str(place.get("kind") or "")
+        text = str(place.get("text") or place.get("name") or "")
+        name = str(place.get("name") or text)
+        out = PlaceResult(text=text, kind=kind)
+        if kind == "district":
+            out.precision = "district"
+            return out
+        if kind == "junction":
+            self._junction(place, out)
+        elif kind == "block":
+            self._block(place, out)
+        else:
+            match, miss = self._find(name, kind or None)
+            if match is None:
+                out.unresolved.append(_retext(miss, text, kind))
+            else:
+                self._use(out, match, self.index.geometry(match.rows), match.precision)
+                between = [str(b) for b in place.get("between") or []]
+                if kind in _ROAD_KINDS and match.kind in _ROAD_KINDS and len(between) == 2:
+                    self._segment(out, between)
+        return self._inside_city(out)
+
+    def _use(self, out: PlaceResult, match: Match, geom: BaseGeometry, precision: str) -> None:
+        out.geometry = geom
+        out.precision = precision
+        out.score = match.score if out.score is None else min(out.score, match.score)
+        out.sources.extend(r for r in self.index.osm_refs(match.rows) if r not in out.sources)
+        if match.name not in out.matched:
+            out.matched.append(match.name)
+
+    def _add_sources(self, out: PlaceResult, match: Match) -> None:
+        out.score = match.score if out.score is None else min(out.score, match.score)
+        out.sources.extend(r for r in self.index.osm_refs(match.rows) if r not in out.sources)
+        if match.name not in out.matched:
+            out.matched.append(match.name)
+
+    def _segment(self, out: PlaceResult, between: Sequence[str]) -> None:
+        """Cut the street found in *out* between two bounding streets (falls back to the whole)."""
+        bounds: list[Match] = []
+        for text in between:
+            match, miss = self._road(text)
+            if match is None:
+                out.unresolved.append(_retext(miss, text, "street", f"bound of {out.text}: "))
+            else:
+                bounds.append(match)
+        if len(bounds) != 2 or out.geometry is None:
+            out.flags.append("segment_bound_missing")
+            return
+        cut = cut_between(out.geometry, *(self.index.geometry(m.rows) for m in bounds))
+        if isinstance(cut, Cut):
+            out.geometry = cut.geometry
+            out.precision = "segment"
+            out.flags.extend(cut.flags)
+            for m in bounds:
+                self._add_sources(out, m)
+        else:
+            out.flags.append("segment_not_cut")
+            out.unresolved.append(
+                Unresolved(out.text, out.kind, cut.reason, f"segment not cut: {cut.detail}")
+            )
+
+    def _members(self, place: Mapping[str, Any], out: PlaceResult) -> list[Match]:
+        found: list[Match] = []
+        for text in place.get("streets") or []:
+            match, miss = self._road(str(text))
+            if match is None:
+                out.unresolved.append(_retext(miss, str(text), "street", f"member of {out.text}: "))
+            else:
+                found.append(match)
+        return found
+
+    def _junction(self, place: Mapping[str, Any], out: PlaceResult) -> None:
+        members = self._members(place, out)
+        if len(members) < 2:
+            return _fallback_streets(self, out, members)
+        cut = junction_of(self.index.geometry(members[0].rows), self.index.geometry(members[1].rows))
+        if isinstance(cut, Cut):
+            out.geometry, out.precision = cut.geometry, "segment"
+            out.flags.extend(cut.flags)
+            for m in members:
+                self._add_sources(out, m)
+        else:
+            out.unresolved.append(Unresolved(out.text, "junction", cut.reason, cut.detail))
+            _fallback_streets(self, out, members)
+
+    def _block(self, place: Mapping[str, Any], out: PlaceResult) -> None:
+        members = self._members(place, out)
+        if len(members) < 2:
+            return _fallback_streets(self, out, members)
+        cut = block_between([self.index.geometry(m.rows) for m in members])
+        if isinstance(cut, Cut):
+            out.geometry, out.precision = cut.geometry, "area"
+            out.flags.extend(cut.flags)
+            if len(members) < len(place.get("streets") or []):
+                out.flags.append("block_member_missing")
+            for m in members:
+                self._add_sources(out, m)
+        else:
+            out.unresolved.append(Unresolved(out.text, "block", cut.reason, cut.detail))
+            _fallback_streets(self, out, members)
+
+    def _inside_city(self, out: PlaceResult) -> PlaceResult:
+        """Clip to the city (+1 km); a place wholly outside becomes unresolved ``outside_box``."""
+        if out.geometry is None or self.city is None:
+            return out
+        if self.city.contains(out.geometry):
+            return out
+        clipped = out.geometry.intersection(self.city)
+        if clipped.is_empty:
+            out.unresolved.append(
+                Unresolved(
+                    out.text, out.kind, "outside_box", f"{', '.join(out.matched)} lies outside the city"
+                )
+            )
+            out.geometry, out.precision, out.sources, out.score = None, "none", [], None
+            return out
+        out.geometry = _same_dimension(clipped, out.geometry)
+        out.flags.append("clipped_to_city")
+        return out
+
+    # --- one record -------------------------------------------------------------------------
+
+    def resolve_record(self, props: Mapping[str, Any]) -> RecordGeocode:
+        """Geometry, precision, score and sources of a record (districts: see :meth:`assign`)."""
+        results = [self.resolve_place(p) for p in props.get("places") or []]
+        unresolved = [u for r in results for u in r.unresolved]
+        flags = sorted({f for r in results for f in r.flags})
+        located = [r for r in results if r.precision in LOCATED and r.geometry is not None]
+        if not located:
+            located = [r for r in results if r.precision == "neighbourhood" and r.geometry is not None]
+        if located:
+            metric = _combine([r.geometry for r in located if r.geometry is not None])
+            precision = min((r.precision for r in located), key=_RANK.__getitem__)
+            scores = [r.score for r in located if r.score is not None]
+            sources: list[str] = []
+            matched: list[str] = []
+            for r in located:
+                sources.extend(s for s in r.sources if s not in sources)
+                matched.extend(m for m in r.matched if m not in matched)
+            return RecordGeocode(
+                geometry=_publish(metric),
+                precision=precision,
+                score=round(min(scores), 1) if scores else None,
+                sources=sources,
+                matched=matched,
+                flags=flags,
+                unresolved=unresolved,
+                metric=metric,
+            )
+        named = list(props.get("districts") or [])
+        if named:
+            ids = {name: rid for rid, name in PLOVDIV_DISTRICTS.items()}
+            sources = ["rule:district_named_in_text"] + [f"relation/{ids[n]}" for n in named if n in ids]
+            return RecordGeocode(None, "district", None, sources, [], flags, unresolved)
+        if results:
+            return RecordGeocode(None, "none", None, [], [], flags, unresolved)
+        return RecordGeocode(None, "city", None, ["rule:city_wide"], [], flags, unresolved)
+
+    def assign(self, records: Sequence[RecordGeocode], named: Sequence[Sequence[str]]) -> None:
+        """Fill each record's ``districts``: the text's plus the spatial join (in place).
+
+        One spatial join for all records (``geo.districts.assign_districts``). A geometry only
+        in the unresolved Южен/Западен area gets the district its text names among the
+        candidates, else the candidate whose own polygon is nearest; either way
+        ``district_approximate`` is set.
+        """
+        order = {n: i for i, n in enumerate(PLOVDIV_DISTRICTS.values())}
+        located = [i for i, r in enumerate(records) if r.metric is not None]
+        joined = None
+        if located and len(self.districts):
+            series = gpd.GeoSeries([records[i].metric for i in located], crs=METRIC_CRS)
+            joined = assign_districts(series.to_crs(self.districts.crs), self.districts)
+        spatial: dict[int, tuple[list[str], list[str]]] = {}
+        if joined is not None:
+            for pos, i in enumerate(located):
+                row = joined.iloc[pos]
+                spatial[i] = (list(row["districts"]), list(row["candidates"]))
+        for i, rec in enumerate(records):
+            text = list(named[i])
+            found, candidates = spatial.get(i, ([], []))
+            names = set(text) | set(found)
+            if not found and candidates and rec.metric is not None:
+                chosen = [c for c in candidates if c in text] or [self._nearest(rec.metric, candidates)]
+                names |= set(chosen)
+                rec.district_approximate = True
+            rec.districts = sorted(names, key=lambda n: order.get(n, 99))
+
+    def _nearest(self, geom: BaseGeometry, candidates: Iterable[str]) -> str:
+        frame = self._district_metric
+        best = min(
+            candidates,
+            key=lambda n: min((g.distance(geom) for g in frame.geometry[frame["name"] == n]), default=1e12),
+        )
+        return best
+
+
+def _fallback_streets(resolver: Resolver, out: PlaceResult, members: Sequence[Match]) -> None:
+    """A junction or block that could not be built: its found streets, at street precision."""
+    if not members:
+        return
+    geoms = [resolver.index.geometry(m.rows) for m in members]
+    out.geometry = geoms[0] if len(geoms) == 1 else shapely.union_all(geoms)
+    out.precision = "street"
+    out.flags.append(f"{out.kind}_as_streets")
+    for m in members:
+        resolver._add_sources(out, m)
+
+
+def _retext(miss: Unresolved | None, text: str, kind: str, prefix: str = "") -> Unresolved:
+    assert miss is not None
+    return Unresolved(text, kind or miss.kind, miss.reason, prefix + miss.detail)
+
+
+def _same_dimension(clipped: BaseGeometry, original: BaseGeometry) -> BaseGeometry:
+    """Keep only the parts of a clipped geometry with the original's dimension."""
+    dim = shapely.get_dimensions(original)
+    parts = [g for g in _flatten(clipped) if shapely.get_dimensions(g) == dim]
+    return _combine(parts) if parts else clipped
+
+
+def _flatten(geom: BaseGeometry) -> list[BaseGeometry]:
+    if geom is None or geom.is_empty:
+        return []
+    if isinstance(geom, (MultiPoint, MultiLineString, MultiPolygon, GeometryCollection)):
+        return [p for g in geom.geoms for p in _flatten(g)]
+    return [geom]
+
+
+def _combine(geoms: Sequence[BaseGeometry]) -> BaseGeometry:
+    """One geometry from several: the single part itself, Multi* of one dimension, else a collection."""
+    parts = [p for g in geoms for p in _flatten(g)]
+    if len(parts) == 1:
+        return parts[0]
+    if all(isinstance(p, Point) for p in parts):
+        return MultiPoint(parts)
+    if all(isinstance(p, LineString) for p in parts):
+        return MultiLineString(parts)
+    if all(isinstance(p, Polygon) for p in parts):
+        return MultiPolygon(parts)
+    return GeometryCollection(parts)
+
+
+def _publish(metric: BaseGeometry) -> BaseGeometry:
+    """Simplify (1 m), reproject to WGS 84 and round to 6 decimals, keeping the geometry type."""
+    parts = []
+    for part in _flatten(metric):
+        if not isinstance(part, Point):
+            part = part.simplify(SIMPLIFY_M, preserve_topology=True)
+        wgs = round_coords(to_wgs84(part), 6)
+        if wgs is not None and not wgs.is_empty:
+            parts.extend(_flatten(wgs))
+    if not parts:
+        return GeometryCollection()
+    combined = _combine(parts)
+    if isinstance(metric, (MultiPoint, MultiLineString, MultiPolygon)) and not isinstance(
+        combined, (MultiPoint, MultiLineString, MultiPolygon, GeometryCollection)
+    ):
+        combined = type(metric)([combined])
+    return combined
+
+
+def to_geojson(geom: BaseGeometry | None) -> dict[str, Any] | None:
+    """GeoJSON geometry dict with coordinates rounded to 6 decimals (stable float text)."""
+    if geom is None or geom.is_empty:
+        return None
+    return _round_mapping(shapely.geometry.mapping(geom))
+
+
+def _round_mapping(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return round(obj, 6)
+    if isinstance(obj, (list, tuple)):
+        return [_round_mapping(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _round_mapping(v) for k, v in obj.items()}
+    return obj

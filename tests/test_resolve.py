@@ -1,0 +1,163 @@
+"""geocoding.resolve: a record's places → geometry, precision, sources, districts.
+
+Synthetic city (two exact districts and an unresolved "Южен / Западен" area) for the rules;
+the real extract for records taken from the report.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+import shapely
+from shapely.geometry import box
+
+from geocoding.gazetteer import COLUMNS
+from geocoding.lookup import GazetteerIndex
+from geocoding.normalize import normalize
+from geocoding.resolve import Resolver, to_geojson
+from tests.geo_fixtures import (  # noqa: F401
+    needs_extract,
+    real_districts,
+    real_gazetteer,
+    real_index,
+    real_resolver,
+)
+
+# Centre west of 24.75, Южен east of it (both exact); "Южен / Западен" unresolved south of 42.10.
+DISTRICTS = gpd.GeoDataFrame(
+    {
+        "name": ["Централен", "Южен", "Южен / Западен"],
+        "unresolved": [False, False, True],
+        "geometry": [
+            box(24.70, 42.10, 24.75, 42.15),
+            box(24.75, 42.10, 24.80, 42.15),
+            box(24.70, 42.05, 24.80, 42.10),
+        ],
+    },
+    crs="EPSG:4326",
+)
+
+
+def _row(name: str, kind: str, osm_id: int, geom, osm_type: str = "way") -> dict:
+    return {
+        "name": name,
+        "name_en": name,
+        "kind": kind,
+        "osm_type": osm_type,
+        "osm_id": osm_id,
+        "osm_ids": str(osm_id),
+        "key": normalize(name),
+        "alt_keys": "",
+        "geometry": geom,
+    }
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    line = shapely.LineString
+    rows = [
+        _row("Главна", "street", 1, line([(24.72, 42.12), (24.78, 42.12)])),  # crosses both districts
+        _row("Първа", "street", 2, line([(24.73, 42.11), (24.73, 42.145)])),
+        _row("Втора", "street", 3, line([(24.76, 42.11), (24.76, 42.145)])),
+        _row("Слънце", "kindergarten", 4, shapely.Point(24.72, 42.08).buffer(0.0005)),  # unresolved area
+        _row("Далечна", "street", 5, line([(25.50, 42.50), (25.51, 42.50)])),  # 60 km away
+        _row("Горна", "street", 6, line([(24.72, 42.14), (24.78, 42.14)])),
+    ]
+    index = GazetteerIndex(gpd.GeoDataFrame(rows, columns=list(COLUMNS), crs="EPSG:4326"))
+    return Resolver(index, DISTRICTS)
+
+
+def _record(places: list[dict], districts: list[str] | None = None) -> dict:
+    return {"id": "r", "places": places, "districts": districts or []}
+
+
+def _geocode(resolver: Resolver, record: dict):
+    result = resolver.resolve_record(record)
+    resolver.assign([result], [record["districts"]])
+    return result
+
+
+def test_segment_is_cut_and_crosses_two_districts(resolver: Resolver) -> None:
+    place = {"text": "ул. „Главна“", "kind": "street", "name": "ул. „Главна“", "between": ["Първа", "Втора"]}
+    rec = _geocode(resolver, _record([place]))
+    assert rec.precision == "segment" and rec.flags == []
+    assert rec.metric.length == pytest.approx(2_480, rel=0.02)  # 0.03° of longitude at 42.12° N
+    assert rec.sources == ["way/1", "way/2", "way/3"]
+    assert rec.districts == ["Централен", "Южен"]
+    assert rec.geometry.geom_type == "LineString"
+    coords = to_geojson(rec.geometry)["coordinates"]
+    assert all(len(str(c).split(".")[1]) <= 6 for xy in coords for c in xy)
+
+
+def test_missing_bound_falls_back_to_the_whole_street(resolver: Resolver) -> None:
+    place = {"text": "ул. „Главна“", "kind": "street", "name": "Главна", "between": ["Първа", "Няма такава"]}
+    rec = _geocode(resolver, _record([place]))
+    assert rec.precision == "street" and "segment_bound_missing" in rec.flags
+    assert [(u.text, u.reason) for u in rec.unresolved] == [("Няма такава", "not_in_extract")]
+
+
+def test_junction_and_block(resolver: Resolver) -> None:
+    junction = {"text": "кръстовище", "kind": "junction", "name": "x", "streets": ["Главна", "Втора"]}
+    rec = _geocode(resolver, _record([junction]))
+    assert rec.precision == "segment" and rec.geometry.geom_type == "Point"
+    block = {"text": "каре", "kind": "block", "name": "x", "streets": ["Главна", "Втора", "Горна", "Първа"]}
+    rec = _geocode(resolver, _record([block]))
+    assert rec.precision == "area" and rec.geometry.geom_type == "Polygon" and rec.flags == []
+
+
+def test_several_places_make_one_multi_geometry(resolver: Resolver) -> None:
+    places = [{"text": n, "kind": "street", "name": n} for n in ("Първа", "Втора")]
+    rec = _geocode(resolver, _record(places))
+    assert rec.geometry.geom_type == "MultiLineString"
+    mixed = _geocode(
+        resolver, _record([places[0], {"text": "ДГ Слънце", "kind": "kindergarten", "name": "Слънце"}])
+    )
+    assert mixed.geometry.geom_type == "GeometryCollection" and mixed.precision == "facility"
+
+
+def test_unresolved_area_gets_the_named_or_nearest_district(resolver: Resolver) -> None:
+    kg = {"text": "ДГ „Слънце“", "kind": "kindergarten", "name": "ДГ „Слънце“"}
+    named = _geocode(resolver, _record([kg], ["Южен"]))
+    assert named.districts == ["Южен"] and named.district_approximate
+    nearest = _geocode(resolver, _record([kg]))
+    assert nearest.district_approximate and nearest.districts == ["Южен"]  # only candidate with a polygon
+
+
+def test_outside_the_city_is_dropped_with_a_reason(resolver: Resolver) -> None:
+    rec = _geocode(resolver, _record([{"text": "ул. „Далечна“", "kind": "street", "name": "Далечна"}]))
+    assert rec.precision == "none" and rec.geometry is None
+    assert [u.reason for u in rec.unresolved] == ["outside_box"]
+
+
+def test_district_only_and_city_wide_have_no_geometry(resolver: Resolver) -> None:
+    district = _geocode(resolver, _record([], ["Централен"]))
+    assert (district.precision, district.geometry, district.districts) == ("district", None, ["Централен"])
+    assert district.sources[0] == "rule:district_named_in_text"
+    city = _geocode(resolver, _record([]))
+    assert (city.precision, city.geometry, city.sources) == ("city", None, ["rule:city_wide"])
+    lost = _geocode(resolver, _record([{"text": "ДГ „Няма“", "kind": "kindergarten", "name": "ДГ „Няма“"}]))
+    assert lost.precision == "none" and lost.unresolved[0].reason == "not_in_extract"
+
+
+@needs_extract
+def test_report_records_on_the_real_extract(real_resolver: Resolver) -> None:  # noqa: F811
+    seg = {
+        "text": "ул. „Царевец“",
+        "kind": "street",
+        "name": "ул. „Царевец“",
+        "between": ["ул. „Хаджи Димитър“", "ул. „Пещерско шосе“"],
+    }
+    rec = _geocode(real_resolver, _record([seg], ["Западен"]))
+    assert rec.precision == "segment" and 400 < rec.metric.length < 700
+    assert rec.districts == ["Западен"]
+    marica = {
+        "text": "бул. „Марица-север“",
+        "kind": "boulevard",
+        "name": "бул. „Марица-север“",
+        "between": ["ул. „Карловска“", "„Златна Панега“"],
+    }
+    rec = _geocode(real_resolver, _record([marica], ["Източен"]))
+    assert rec.precision == "segment" and 600 < rec.metric.length < 1_100
+    assert rec.districts == ["Северен", "Източен"]  # the spatial join adds the bank's district
+    school = _geocode(real_resolver, _record([{"text": "СУ", "kind": "school", "name": "СУ „Найден Геров“"}]))
+    assert school.precision == "facility" and school.sources == ["way/94400045"]
