@@ -4,9 +4,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 REPORT ?= $(or $(PLOVDIV_REPORT),../shared/seed/000_c7612c71fe12c5f9.txt)
-EXTRACTION_SOURCES := $(shell find extraction pipeline -name '*.py' -o -name '*.toml')
+OSM    ?= $(or $(PLOVDIV_OSM_PBF),../shared/geodata/plovdiv-2023-01-02.osm.pbf)
+BUILD_SOURCES := $(shell find extraction pipeline geocoding geo -name '*.py' -o -name '*.toml')
 
-.PHONY: run test bench data install lint clean assets browser
+.PHONY: run test bench data install lint clean clean-geodata assets browser
 
 install: $(STAMP)
 
@@ -16,11 +17,17 @@ $(STAMP): requirements.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-# The register is rebuilt when the report or the extraction code is newer than it.
-data/projects.geojson: $(STAMP) $(wildcard $(REPORT)) $(EXTRACTION_SOURCES)
+# The register is rebuilt when the report, the OSM extract or the build code is newer than it.
+# `python -m pipeline` itself rebuilds data/gazetteer.parquet and data/districts/ when they are
+# missing or older than the extract or their code, and downloads + clips the Geofabrik extract
+# of Bulgaria into data/cache/osm/ when no extract is found (see README, "Rebuild").
+# One grouped target (GNU make ≥ 4.3): a deleted gazetteer or districts file reruns the build too.
+GEODATA := data/projects.geojson data/unresolved.csv data/gazetteer.parquet data/districts/districts.geojson
+$(GEODATA) &: $(STAMP) $(wildcard $(REPORT)) $(wildcard $(OSM)) $(BUILD_SOURCES)
 	$(PY) -m pipeline --report "$(REPORT)"
+	@touch $(GEODATA)
 
-data: data/projects.geojson
+data: $(GEODATA)
 
 # Leaflet, Bootstrap, Font Awesome … from the npm registry into static/vendor (git-ignored),
 # so the map works with no internet (dashboard/assets/).
@@ -46,4 +53,8 @@ bench: install
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf data/projects.geojson .pytest_cache
+	rm -rf data/projects.geojson data/unresolved.csv .pytest_cache
+
+# Also the OSM-derived files and the download cache (rebuilt, or re-downloaded, by `make data`).
+clean-geodata: clean
+	rm -rf data/gazetteer.parquet data/districts/districts.geojson data/cache

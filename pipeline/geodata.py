@@ -1,0 +1,105 @@
+"""Build the gazetteer and the district polygons when they are missing or stale.
+
+Why here and not only in the Makefile: `python -m pipeline` must give the same result from any
+entry point (make, tests, a developer's shell). A derived file is rebuilt when it is missing or
+older than any of its inputs: the OSM extract and the code that builds it (modification times,
+like make). The extract is found by ``pipeline.paths.find_osm``; with none available the current
+Geofabrik extract is downloaded and clipped (``geocoding.download``). Both outputs are written
+atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.paths import DATA_DIR, REPO_ROOT, districts_path, find_osm, gazetteer_path, osm_cache_dir
+
+__all__ = ["GAZETTEER_CODE", "DISTRICTS_CODE", "GeoData", "GeodataError", "ensure_geodata", "is_stale"]
+
+#: Code the gazetteer depends on (a change rebuilds it).
+GAZETTEER_CODE: tuple[Path, ...] = tuple(
+    REPO_ROOT / p
+    for p in (
+        "geocoding/gazetteer.py",
+        "geocoding/normalize.py",
+        "geocoding/name_variants.toml",
+        "geo/projection.py",
+    )
+)
+#: Code the district polygons depend on.
+DISTRICTS_CODE: tuple[Path, ...] = tuple(
+    REPO_ROOT / p for p in ("geo/districts.py", "geo/projection.py", "geocoding/normalize.py")
+)
+
+
+class GeodataError(RuntimeError):
+    """No extract and no way to get one, or a build failed (one line, for the CLI)."""
+
+
+@dataclass(frozen=True)
+class GeoData:
+    """Paths of the built files and of the extract they come from (``None``: not found)."""
+
+    gazetteer: Path
+    districts: Path
+    osm: Path | None
+    rebuilt: tuple[str, ...] = ()
+
+
+def is_stale(target: Path, inputs: Iterable[Path]) -> bool:
+    """True when *target* is missing or older than any existing input."""
+    if not target.is_file():
+        return True
+    mtime = target.stat().st_mtime
+    return any(p.is_file() and p.stat().st_mtime > mtime for p in inputs)
+
+
+def ensure_geodata(
+    osm: str | None = None,
+    data_dir: Path = DATA_DIR,
+    progress: bool = True,
+    allow_download: bool = True,
+    log: Callable[[str], None] = lambda _msg: None,
+) -> GeoData:
+    """Make sure the gazetteer and district polygons under *data_dir* are current.
+
+    *osm* is an explicit extract path (`--osm`); without it $PLOVDIV_OSM_PBF, ../shared and
+    the cache are tried, then a download (if *allow_download*). With no extract but both
+    built files present, those are used as they are (their inputs cannot be checked).
+    """
+    gaz, dist = gazetteer_path(data_dir), districts_path(data_dir)
+    pbf, explicit = find_osm(osm, data_dir)
+    if explicit and (pbf is None or not pbf.is_file()):
+        raise GeodataError(f"OSM extract not found: {pbf}")
+    if pbf is None:
+        if gaz.is_file() and dist.is_file():
+            log("note: no OSM extract found; using the existing gazetteer and districts as built")
+            return GeoData(gaz, dist, None)
+        if not allow_download:
+            raise GeodataError("no OSM extract found (set PLOVDIV_OSM_PBF or provide ../shared/geodata/)")
+        from geocoding.download import DownloadError, fetch_extract
+
+        log("no OSM extract found locally: downloading the Geofabrik extract of Bulgaria")
+        try:
+            pbf = fetch_extract(osm_cache_dir(data_dir), progress=progress)
+        except DownloadError as exc:
+            raise GeodataError(f"no OSM extract found and {exc}") from exc
+    rebuilt: list[str] = []
+    try:
+        if is_stale(gaz, [pbf, *GAZETTEER_CODE]):
+            from geocoding.gazetteer import build_gazetteer, save_gazetteer
+
+            log(f"building {gaz} from {pbf.name}")
+            save_gazetteer(build_gazetteer(pbf, progress=progress), gaz)
+            rebuilt.append("gazetteer")
+        if is_stale(dist, [pbf, *DISTRICTS_CODE]):
+            from geo.districts import build_districts, save_districts
+
+            log(f"building {dist} from {pbf.name}")
+            save_districts(build_districts(pbf), dist.parent)
+            rebuilt.append("districts")
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise GeodataError(f"cannot build geodata from {pbf}: {exc}") from exc
+    return GeoData(gaz, dist, pbf, tuple(rebuilt))
