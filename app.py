@@ -1,6 +1,6 @@
-"""Streamlit entry point: `streamlit run app.py`. Thin by design — the views live in `dashboard/`."""
+"""Streamlit entry point: `streamlit run app.py` from the repository root. Only wires the views."""
 
-from dashboard.register_page import render
-from pipeline.paths import DEFAULT_PROJECTS
+from dashboard import map_view
+from dashboard.page import run
 
-render(DEFAULT_PROJECTS)
+run({"map": map_view.render})

@@ -1,0 +1,137 @@
+"""The sidebar filters as a value: parsed from and written to the URL, applied to the table.
+
+Why a value object: a shared link must reproduce the view, so the filter state has exactly
+one serialised form (the query string, language-independent codes such as
+``?status=stalled&district=Тракия``) and one parser that validates it — values not in the
+vocabulary are dropped and reported, never guessed. Counts for each option are computed with
+every *other* filter applied (facet counts), so they say what choosing the option would give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+
+import pandas as pd
+
+from dashboard.data import NO_DISTRICT, fold
+from dashboard.i18n import CATEGORIES, PRECISIONS, STATUSES
+
+FACETS: tuple[str, ...] = ("priority", "status", "category", "district", "measure", "precision")
+MAX_QUERY = 200
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """Selected codes per facet (empty = no restriction) and the free-text query."""
+
+    priority: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    district: tuple[str, ...] = ()
+    measure: tuple[str, ...] = ()
+    precision: tuple[str, ...] = ()
+    q: str = ""
+
+    def values(self, facet: str) -> tuple[str, ...]:
+        """The selection of one facet."""
+        return tuple(getattr(self, facet))
+
+    def with_values(self, facet: str, values: Iterable[str]) -> FilterState:
+        """A copy with one facet changed."""
+        return replace(self, **{facet: tuple(values)})
+
+    def is_empty(self) -> bool:
+        """True when nothing is filtered."""
+        return not any(getattr(self, f.name) for f in fields(self))
+
+
+def facet_options(records: pd.DataFrame, district_names: Iterable[str]) -> dict[str, list[str]]:
+    """Every valid code per facet, in display order (vocabularies, then what the data holds)."""
+
+    def sorted_unique(values: Iterable[str]) -> list[str]:
+        return sorted({v for v in values if v})
+
+    data_districts = {d for ds in records["map_districts"] for d in ds} if len(records) else set()
+    districts = list(dict.fromkeys([*district_names, *sorted(data_districts)]))
+    return {
+        "priority": sorted_unique(["1", "2", "3", *records["priority"]]),
+        "status": [s for s in STATUSES if s != "unknown" or (records["status"] == "unknown").any()],
+        "category": list(CATEGORIES),
+        "district": [*districts, NO_DISTRICT],
+        "measure": sorted_unique(records["measure"]),
+        "precision": list(PRECISIONS),
+    }
+
+
+def _split(raw: Iterable[str]) -> list[str]:
+    """Repeated parameters and comma-separated lists are both accepted."""
+    return [part.strip() for value in raw for part in str(value).split(",") if part.strip()]
+
+
+def parse_params(
+    params: Mapping[str, list[str]], options: Mapping[str, list[str]]
+) -> tuple[FilterState, list[str]]:
+    """The filter state a URL asks for, and the ``key=value`` items that were ignored."""
+    invalid: list[str] = []
+    chosen: dict[str, tuple[str, ...]] = {}
+    for facet in FACETS:
+        values = _split(params.get(facet, []))
+        valid = [v for v in values if v in options[facet]]
+        invalid += [f"{facet}={v}" for v in values if v not in options[facet]]
+        chosen[facet] = tuple(dict.fromkeys(valid))
+    query = " ".join(params.get("q", [])).strip()
+    if len(query) > MAX_QUERY:
+        invalid.append(f"q ({len(query)} > {MAX_QUERY})")
+        query = query[:MAX_QUERY]
+    return FilterState(**chosen, q=query), invalid
+
+
+def to_params(state: FilterState) -> dict[str, list[str]]:
+    """The query-string form of ``state`` (only what is set, so default links stay clean)."""
+    params = {facet: list(state.values(facet)) for facet in FACETS if state.values(facet)}
+    if state.q:
+        params["q"] = [state.q]
+    return params
+
+
+def facet_mask(records: pd.DataFrame, facet: str, values: tuple[str, ...]) -> pd.Series:
+    """Rows matching one facet's selection (all rows when it is empty)."""
+    if not values:
+        return pd.Series(True, index=records.index)
+    wanted = set(values)
+    if facet == "category":
+        return records["categories"].map(lambda cats: bool(wanted.intersection(cats)))
+    if facet == "district":
+        return records["map_districts"].map(
+            lambda ds: bool(wanted.intersection(ds)) or (NO_DISTRICT in wanted and not ds)
+        )
+    return records[facet].isin(wanted)
+
+
+def text_mask(records: pd.DataFrame, query: str) -> pd.Series:
+    """Rows whose name, source text or places contain every word (Cyrillic or Latin)."""
+    words = fold(query).split()
+    if not words:
+        return pd.Series(True, index=records.index)
+    # search_key holds the text and its transliteration: a Latin word matches the latter.
+    return records["search"].map(lambda key: all(w in key for w in words))
+
+
+def apply_filters(records: pd.DataFrame, state: FilterState, skip: str | None = None) -> pd.Series:
+    """Rows matching every filter except ``skip`` (used for facet counts)."""
+    mask = pd.Series(True, index=records.index)
+    for facet in FACETS:
+        if facet != skip:
+            mask &= facet_mask(records, facet, state.values(facet))
+    if skip != "q":
+        mask &= text_mask(records, state.q)
+    return mask
+
+
+def facet_counts(
+    records: pd.DataFrame, state: FilterState, facet: str, options: Iterable[str]
+) -> dict[str, int]:
+    """For each option: how many records match it together with every other filter."""
+    base = records[apply_filters(records, state, skip=facet)]
+    return {option: int(facet_mask(base, facet, (option,)).sum()) for option in options}

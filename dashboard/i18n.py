@@ -1,0 +1,318 @@
+"""Every label of the dashboard in Bulgarian (default) and English, kept as data.
+
+Why data: translators and reviewers read one table, and a missing English label is a test
+failure (tests check both languages have the same keys) rather than a blank on screen.
+Place names stay in Cyrillic; in English they are followed by their official transliteration
+(:func:`display_name`).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["bg", "en"]
+LANGS: tuple[Lang, ...] = ("bg", "en")
+
+STATUSES: dict[str, dict[Lang, str]] = {
+    "completed": {"bg": "Завършен", "en": "Completed"},
+    "in_progress": {"bg": "В изпълнение", "en": "In progress"},
+    "procurement": {"bg": "Обществена поръчка", "en": "Procurement"},
+    "design": {"bg": "Проектиране", "en": "Design"},
+    "planned": {"bg": "Планиран", "en": "Planned"},
+    "stalled": {"bg": "Спрян / без финансиране", "en": "Stalled / unfunded"},
+    "unknown": {"bg": "Неизвестен", "en": "Unknown"},
+}
+
+CATEGORIES: dict[str, dict[Lang, str]] = {
+    "road": {"bg": "Пътища и улици", "en": "Roads and streets"},
+    "park": {"bg": "Паркове и зеленина", "en": "Parks and greenery"},
+    "school": {"bg": "Училища и детски градини", "en": "Schools and kindergartens"},
+    "camera": {"bg": "Видеонаблюдение", "en": "CCTV"},
+    "sport": {"bg": "Спорт", "en": "Sport"},
+    "water": {"bg": "Води и канализация", "en": "Water and sewerage"},
+    "parking": {"bg": "Паркиране", "en": "Parking"},
+    "health": {"bg": "Здравеопазване", "en": "Health"},
+    "social": {"bg": "Социални услуги", "en": "Social services"},
+    "culture": {"bg": "Култура", "en": "Culture"},
+    "waste": {"bg": "Отпадъци", "en": "Waste"},
+    "lighting": {"bg": "Осветление", "en": "Lighting"},
+    "transport": {"bg": "Транспорт", "en": "Transport"},
+    "planning": {"bg": "Устройствено планиране", "en": "Urban planning"},
+    "other": {"bg": "Други", "en": "Other"},
+}
+
+PRECISIONS: dict[str, dict[Lang, str]] = {
+    "facility": {"bg": "Обект", "en": "Facility"},
+    "segment": {"bg": "Участък от улица", "en": "Street segment"},
+    "street": {"bg": "Цяла улица", "en": "Whole street"},
+    "area": {"bg": "Площ", "en": "Area"},
+    "neighbourhood": {"bg": "Квартал", "en": "Neighbourhood"},
+    "manual": {"bg": "Ръчна корекция", "en": "Manual correction"},
+    "district": {"bg": "Само район", "en": "District only"},
+    "city": {"bg": "Целия град", "en": "City-wide"},
+    "none": {"bg": "Без местоположение", "en": "Not located"},
+}
+
+UNLOCATED_REASONS: dict[str, dict[Lang, str]] = {
+    "city_wide": {"bg": "за целия град", "en": "city-wide"},
+    "district_only": {"bg": "само район", "en": "district only"},
+    "not_geocoded": {"bg": "не е намерено на картата", "en": "not found on the map"},
+    "invalid_geometry": {"bg": "невалидна геометрия", "en": "invalid geometry"},
+}
+
+VIEWS: dict[str, dict[Lang, str]] = {
+    "map": {"bg": "Карта", "en": "Map"},
+    "residents": {"bg": "За жителите", "en": "Residents"},
+    "planners": {"bg": "Планиране", "en": "Planners"},
+    "councillors": {"bg": "Общински съвет", "en": "Councillors"},
+}
+
+TEXT: dict[str, dict[Lang, str]] = {
+    "page_title": {"bg": "Пловдив — общински проекти", "en": "Plovdiv — municipal projects"},
+    "title": {
+        "bg": "Пловдив — проекти от Програмата за управление 2019–2023",
+        "en": "Plovdiv — projects of the 2019–2023 governance programme",
+    },
+    "language": {"bg": "Език", "en": "Language"},
+    "view": {"bg": "Изглед", "en": "View"},
+    "filters": {"bg": "Филтри", "en": "Filters"},
+    "priority": {"bg": "Приоритет", "en": "Priority"},
+    "priority_n": {"bg": "Приоритет {n}", "en": "Priority {n}"},
+    "status": {"bg": "Статус", "en": "Status"},
+    "category": {"bg": "Категория", "en": "Category"},
+    "categories": {"bg": "Категории", "en": "Categories"},
+    "district": {"bg": "Район", "en": "District"},
+    "districts": {"bg": "Райони", "en": "Districts"},
+    "measure": {"bg": "Мярка", "en": "Measure"},
+    "goal": {"bg": "Цел", "en": "Goal"},
+    "precision": {"bg": "Точност на местоположението", "en": "Location precision"},
+    "any": {"bg": "Всички", "en": "All"},
+    "search": {"bg": "Търсене (кирилица или латиница)", "en": "Search (Cyrillic or Latin)"},
+    "reset": {"bg": "Изчисти филтрите", "en": "Reset filters"},
+    "no_district": {"bg": "Без район", "en": "No district"},
+    "unresolved_district": {"bg": "неуточнена граница", "en": "boundary not resolved"},
+    "shown": {
+        "bg": "{shown} от {total} проекта отговарят на филтрите: {located} на картата, "
+        "{unlocated} без местоположение.",
+        "en": "{shown} of {total} projects match the filters: {located} on the map, {unlocated} not located.",
+    },
+    "url_invalid": {
+        "bg": "Пренебрегнати невалидни стойности в адреса: {items}",
+        "en": "Ignored invalid values in the link: {items}",
+    },
+    "register_missing": {
+        "bg": "Регистърът липсва: {path}. Изпълнете `make run` (или `python -m pipeline`).",
+        "en": "The register is missing: {path}. Run `make run` (or `python -m pipeline`).",
+    },
+    "register_invalid": {
+        "bg": "Регистърът не може да се прочете: {error}",
+        "en": "Cannot read the register: {error}",
+    },
+    "districts_missing": {
+        "bg": "Няма файл с границите на районите ({path}); районите не са очертани.",
+        "en": "No district boundaries file ({path}); districts are not outlined.",
+    },
+    "basemap_missing": {
+        "bg": "Няма офлайн основа на картата; изпълнете `python -m dashboard.basemap`.",
+        "en": "No offline basemap; run `python -m dashboard.basemap`.",
+    },
+    "tiles_unreachable": {
+        "bg": "Сървърът с карти не отговаря; използва се офлайн основа.",
+        "en": "The tile server is not reachable; using the offline basemap.",
+    },
+    "legend_status": {"bg": "Статус", "en": "Status"},
+    "legend_unlocated": {
+        "bg": "{n} проекта не са на картата (виж списъка)",
+        "en": "{n} projects are not on the map (see the list)",
+    },
+    "layer_districts": {"bg": "Райони", "en": "Districts"},
+    "layer_basemap": {"bg": "Основа (OSM)", "en": "Basemap (OSM)"},
+    "unlocated_title": {
+        "bg": "Без местоположение на картата: {n} (от тях за целия град: {city})",
+        "en": "Not on the map: {n} (city-wide: {city})",
+    },
+    "unlocated_none": {
+        "bg": "Всички избрани проекти са на картата.",
+        "en": "Every selected project is on the map.",
+    },
+    "name": {"bg": "Име", "en": "Name"},
+    "name_latin": {"bg": "Латиница", "en": "Latin"},
+    "evidence": {"bg": "Основание", "en": "Evidence"},
+    "source": {"bg": "Източник", "en": "Source"},
+    "source_line": {"bg": "ред {n}", "en": "line {n}"},
+    "line": {"bg": "Ред", "en": "Line"},
+    "reason": {"bg": "Причина", "en": "Reason"},
+    "location_source": {"bg": "Източник на местоположението", "en": "Location source"},
+    "no_evidence": {"bg": "няма изрична фраза (по подразбиране)", "en": "no explicit phrase (default)"},
+    "count": {"bg": "Брой", "en": "Count"},
+    "distance_m": {"bg": "Разстояние, м", "en": "Distance, m"},
+    # residents
+    "my_district": {"bg": "Моят район", "en": "My district"},
+    "choose": {"bg": "— изберете —", "en": "— choose —"},
+    "in_my_district": {"bg": "В район {d}: {n} проекта", "en": "In {d}: {n} projects"},
+    "place_search": {
+        "bg": "Място (улица, квартал, обект), напр. „ул. Кукуш“, „Каменица“",
+        "en": "Place (street, neighbourhood, facility), e.g. “ul. Kukush”, “Kamenitsa”",
+    },
+    "radius": {"bg": "Радиус", "en": "Radius"},
+    "geocoder_missing": {
+        "bg": "Търсенето на места още не е налично (липсва офлайн геокодер: {error}).",
+        "en": "Place search is not available yet (no offline geocoder: {error}).",
+    },
+    "place_not_found": {"bg": "Мястото „{q}“ не е намерено.", "en": "Place “{q}” not found."},
+    "place_found": {"bg": "Намерено: {name}", "en": "Found: {name}"},
+    "nearby": {
+        "bg": "{n} проекта до {r} м от „{q}“ (най-близките първи)",
+        "en": "{n} projects within {r} m of “{q}” (nearest first)",
+    },
+    "nearby_none": {"bg": "Няма проекти до {r} м.", "en": "No projects within {r} m."},
+    # planners
+    "choropleth_metric": {"bg": "Показател на картата", "en": "Map measure"},
+    "metric_count": {"bg": "Брой проекти", "en": "Number of projects"},
+    "metric_density": {"bg": "Проекти на км²", "en": "Projects per km²"},
+    "metric_road_km": {"bg": "Пътни работи, км", "en": "Road works, km"},
+    "district_category": {"bg": "Райони × категории", "en": "Districts × categories"},
+    "road_length": {"bg": "Дължина на пътните работи по статус, км", "en": "Road-work length by status, km"},
+    "stalled_title": {"bg": "Спрени проекти по райони", "en": "Stalled works by district"},
+    "stalled_none": {"bg": "Няма спрени проекти сред избраните.", "en": "No stalled works in the selection."},
+    "total": {"bg": "Общо", "en": "Total"},
+    "area_km2": {"bg": "Площ, км²", "en": "Area, km²"},
+    "per_km2": {"bg": "На км²", "en": "Per km²"},
+    "multi_district_note": {
+        "bg": "Проект в няколко района се брои във всеки от тях.",
+        "en": "A project in several districts counts in each of them.",
+    },
+    # corrections & auth
+    "corrections": {"bg": "Корекции на местоположение", "en": "Location corrections"},
+    "editing_off": {
+        "bg": "Редакцията е изключена: не е зададена парола за планиращите (PLOVDIV_PLANNER_PASSWORD).",
+        "en": "Editing is off: no planner password is configured (PLOVDIV_PLANNER_PASSWORD).",
+    },
+    "login": {"bg": "Вход за планиращи", "en": "Planner login"},
+    "login_user": {"bg": "Вашето име", "en": "Your name"},
+    "password": {"bg": "Парола", "en": "Password"},
+    "login_button": {"bg": "Вход", "en": "Log in"},
+    "logout_button": {"bg": "Изход", "en": "Log out"},
+    "login_failed": {"bg": "Грешна парола.", "en": "Wrong password."},
+    "login_locked": {
+        "bg": "Твърде много опити; опитайте след {s} с.",
+        "en": "Too many attempts; try again in {s} s.",
+    },
+    "login_need_user": {"bg": "Въведете име.", "en": "Enter your name."},
+    "logged_in_as": {"bg": "Влезли сте като {user}.", "en": "Logged in as {user}."},
+    "login_to_edit": {
+        "bg": "Само влезли планиращи могат да коригират местоположения.",
+        "en": "Only logged-in planners can correct locations.",
+    },
+    "pin_project": {"bg": "Проект за отбелязване", "en": "Project to pin"},
+    "pin_hint": {
+        "bg": "Щракнете върху картата или въведете координати.",
+        "en": "Click the map or type the coordinates.",
+    },
+    "lat": {"bg": "Ширина (lat)", "en": "Latitude"},
+    "lon": {"bg": "Дължина (lon)", "en": "Longitude"},
+    "note": {"bg": "Бележка", "en": "Note"},
+    "save_pin": {"bg": "Запази корекцията", "en": "Save the correction"},
+    "pin_saved": {"bg": "Корекция №{id} е записана.", "en": "Correction #{id} saved."},
+    "pin_outside": {
+        "bg": "Точката е извън Пловдив; корекцията не е записана.",
+        "en": "The point is outside Plovdiv; the correction was not saved.",
+    },
+    "orphans": {
+        "bg": "Корекции за проекти, които вече ги няма в регистъра (пазят се): {ids}",
+        "en": "Corrections for projects no longer in the register (kept): {ids}",
+    },
+    "corrections_list": {"bg": "Записани корекции", "en": "Saved corrections"},
+    "delete": {"bg": "Изтрий №{id}", "en": "Delete #{id}"},
+    "deleted": {"bg": "Корекция №{id} е изтрита.", "en": "Correction #{id} deleted."},
+    "corrections_error": {
+        "bg": "Корекциите не са достъпни: {error}",
+        "en": "Corrections unavailable: {error}",
+    },
+    "manual_source": {
+        "bg": "ръчна корекция №{id} от {user} на {time}",
+        "en": "manual correction #{id} by {user} at {time}",
+    },
+    # report upload
+    "upload_title": {"bg": "Друг отчет", "en": "Another report"},
+    "upload_label": {
+        "bg": "Отчет (.txt, до 5 MB) — показва извлечения регистър, без да го записва",
+        "en": "Report (.txt, up to 5 MB) — shows its extracted register without saving it",
+    },
+    "upload_too_big": {
+        "bg": "Файлът е {size} байта; позволени са до {limit}.",
+        "en": "The file is {size} bytes; up to {limit} are allowed.",
+    },
+    "upload_wrong_type": {"bg": "Позволени са само .txt файлове.", "en": "Only .txt files are allowed."},
+    "upload_error": {
+        "bg": "Отчетът не може да се обработи: {error}",
+        "en": "Cannot process the report: {error}",
+    },
+    "upload_result": {
+        "bg": "{name}: {n} проекта (без местоположение — отчетът не е геокодиран).",
+        "en": "{name}: {n} projects (not located — the report is not geocoded).",
+    },
+    # councillors
+    "summary_district": {"bg": "Обобщение за район", "en": "District summary"},
+    "whole_city": {"bg": "Целия град", "en": "Whole city"},
+    "summary_title": {
+        "bg": "{d}: проекти по статус и категория",
+        "en": "{d}: projects by status and category",
+    },
+    "by_status_category": {"bg": "По статус и категория", "en": "By status and category"},
+    "works_list": {"bg": "Проекти", "en": "Projects"},
+    "export": {"bg": "Изтегляне", "en": "Download"},
+    "export_html": {"bg": "Обобщение (HTML с карта)", "en": "Summary (HTML with map)"},
+    "export_csv": {"bg": "Таблица (CSV)", "en": "Table (CSV)"},
+    "export_geojson": {"bg": "Данни (GeoJSON)", "en": "Data (GeoJSON)"},
+    "presentation": {"bg": "Режим презентация", "en": "Presentation mode"},
+    "presentation_exit": {"bg": "Изход от презентация", "en": "Leave presentation"},
+    "print_hint": {
+        "bg": "За печат: Ctrl+P (страницата има стил за печат).",
+        "en": "To print: Ctrl+P (the page has a print style).",
+    },
+    "generated": {"bg": "Данни: {source}", "en": "Data: {source}"},
+    "attribution": {
+        "bg": "Карта: © OpenStreetMap contributors (ODbL)",
+        "en": "Map: © OpenStreetMap contributors (ODbL)",
+    },
+}
+
+
+def t(key: str, lang: Lang, **values: object) -> str:
+    """The label ``key`` in ``lang``, formatted with ``values``."""
+    text = TEXT[key][lang]
+    return text.format(**values) if values else text
+
+
+def _label(table: dict[str, dict[Lang, str]], code: str, lang: Lang) -> str:
+    """A vocabulary label; an unknown code is shown as itself rather than hidden."""
+    entry = table.get(code)
+    return entry[lang] if entry else code
+
+
+def status_label(code: str, lang: Lang) -> str:
+    """Status label (unknown codes shown verbatim)."""
+    return _label(STATUSES, code, lang)
+
+
+def category_label(code: str, lang: Lang) -> str:
+    """Category label (unknown codes shown verbatim)."""
+    return _label(CATEGORIES, code, lang)
+
+
+def precision_label(code: str, lang: Lang) -> str:
+    """Location-precision label (unknown codes shown verbatim)."""
+    return _label(PRECISIONS, code, lang)
+
+
+def view_label(code: str, lang: Lang) -> str:
+    """View (page section) label."""
+    return _label(VIEWS, code, lang)
+
+
+def display_name(name: str, latin: str, lang: Lang) -> str:
+    """A Bulgarian name as shown: Cyrillic; in English followed by its transliteration."""
+    if lang == "en" and latin and latin != name:
+        return f"{name} ({latin})"
+    return name

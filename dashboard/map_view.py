@@ -1,0 +1,422 @@
+"""The project map: districts, works drawn by geometry, legend, layers per category.
+
+Why data-driven layers: each category is one GeoJSON layer whose features carry their own
+style, icon and pre-escaped tooltip/popup HTML, so the page ships the data once instead of
+one JavaScript block per marker (the map payload stays a few hundred kB for the whole
+register). Points go into a MarkerCluster per category; lines and polygons are drawn as
+they are, coloured by status. Everything comes from the vendored assets
+(``dashboard.assets``), so the map needs nothing beyond the dashboard's own server.
+
+Text from the report is escaped here (``escaping.html_text``) before it becomes popup HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import pandas as pd
+import streamlit as st
+from branca.element import Element, MacroElement
+from folium.plugins import Fullscreen, MarkerCluster
+from folium.template import Template
+from folium.utilities import JsCode
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+from streamlit_folium import st_folium
+
+from dashboard.assets.offline import prepare_assets
+from dashboard.config import OSM_ATTRIBUTION
+from dashboard.escaping import html_text
+from dashboard.i18n import (
+    CATEGORIES,
+    STATUSES,
+    Lang,
+    category_label,
+    display_name,
+    precision_label,
+    status_label,
+    t,
+)
+from dashboard.page import ViewContext
+from dashboard.styles import (
+    BASE_CSS,
+    BASEMAP_STYLES,
+    CATEGORY_ICONS,
+    DISTRICT_STYLE,
+    HIGHLIGHT_DISTRICT_STYLE,
+    STATUS_STYLES,
+    UNRESOLVED_STYLE,
+)
+from dashboard.tables import render_unlocated
+
+PLOVDIV_CENTER = (42.1426, 24.7496)
+MAX_ZOOM = 19
+GOAL_CHARS = 220
+
+# Points become awesome-markers built from the feature's own properties.
+_POINT_TO_LAYER = JsCode(
+    """function(feature, latlng) {
+    var p = feature.properties;
+    return L.marker(latlng, {
+        icon: L.AwesomeMarkers.icon({icon: p.icon, prefix: 'fa', markerColor: p.marker, iconColor: 'white'}),
+        title: p.title, alt: p.title, riseOnHover: true
+    });
+}"""
+)
+# Tooltip and popup are pre-escaped HTML strings built in Python.
+_BIND_TEXTS = JsCode(
+    """function(feature, layer) {
+    var p = feature.properties;
+    if (p.tip) { layer.bindTooltip(p.tip, {sticky: true}); }
+    if (p.pop) { layer.bindPopup(p.pop, {maxWidth: 380}); }
+}"""
+)
+
+
+@dataclass(frozen=True)
+class SearchPin:
+    """A searched place drawn on the map with its search radius."""
+
+    lat: float
+    lon: float
+    label: str
+    radius_m: float
+
+
+class MapControl(MacroElement):
+    """A static Leaflet control (legend, notes) holding ready-made, escaped HTML."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function() {
+            var control = L.control({position: {{ this.position|tojson }}});
+            control.onAdd = function() {
+                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            control.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, html: str, position: str = "bottomright", css_class: str = "pv-legend") -> None:
+        super().__init__()
+        self._name = "MapControl"
+        self.html = html
+        self.position = position
+        self.css_class = css_class
+
+
+class Attribution(MacroElement):
+    """Adds a line to the map's attribution control (the ODbL requires the credit)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.text = text
+
+
+def popup_html(row: pd.Series, lang: Lang) -> str:
+    """The popup: name, status with its evidence, categories, programme place, location, source."""
+    e = html_text
+    style = STATUS_STYLES.get(row["status"], STATUS_STYLES["unknown"])
+    evidence = (
+        f" — „{e(row['status_evidence'])}“"
+        if row["status_evidence"]
+        else f" — <i>{e(t('no_evidence', lang))}</i>"
+    )
+    goal = row["goal"] if len(row["goal"]) <= GOAL_CHARS else row["goal"][:GOAL_CHARS].rstrip() + "…"
+    districts = ", ".join(row["map_districts"]) or t("no_district", lang)
+    location = e(precision_label(row["precision"], lang))
+    if row["geocode_source"]:
+        location += f" <small>({e(row['geocode_source'])})</small>"
+    name = display_name(row["name"], row["name_latin"], lang)
+    status = f'<b style="color:{style.hex}">{e(status_label(row["status"], lang))}</b>'
+    categories = ", ".join(category_label(c, lang) for c in row["categories"])
+    source = t("source_line", lang, n=row["source_line"])
+    lines = [
+        f'<div class="pv-popup"><b>{e(name)}</b>',
+        f"<div>{e(t('status', lang))}: {status}{evidence}</div>",
+        f"<div>{e(t('categories', lang))}: {e(categories)}</div>",
+        f"<div>{e(t('priority', lang))} {e(row['priority'])} · {e(t('measure', lang))} {e(row['measure'])}"
+        f" · {e(t('goal', lang))}: {e(goal)}</div>",
+        f"<div>{e(t('districts', lang))}: {e(districts)}</div>",
+        f"<div>{e(t('precision', lang))}: {location}</div>",
+        f"<blockquote>{e(source)}: {e(row['source_text'])}</blockquote></div>",
+    ]
+    return "".join(lines)
+
+
+def tooltip_html(row: pd.Series, lang: Lang) -> str:
+    """The tooltip: name, status, categories (escaped)."""
+    e = html_text
+    cats = ", ".join(category_label(c, lang) for c in row["categories"])
+    name = display_name(row["name"], row["name_latin"], lang)
+    return f"<b>{e(name)}</b><br>{e(status_label(row['status'], lang))} · {e(cats)}"
+
+
+def _parts(geom: BaseGeometry) -> tuple[list[BaseGeometry], list[BaseGeometry]]:
+    """(points, other parts): multi-points and collections are split so each point clusters."""
+    points: list[BaseGeometry] = []
+    others: list[BaseGeometry] = []
+    for part in getattr(geom, "geoms", [geom]):
+        if part.geom_type == "Point":
+            points.append(part)
+        elif part.geom_type == "MultiPoint":
+            points.extend(part.geoms)
+        elif part.geom_type == "GeometryCollection":
+            sub_points, sub_others = _parts(part)
+            points += sub_points
+            others += sub_others
+        else:
+            others.append(part)
+    return points, others
+
+
+def project_features(records: pd.DataFrame, lang: Lang) -> dict[str, tuple[list[dict], list[dict]]]:
+    """Per category: (point features, line/polygon features), ready for GeoJSON layers."""
+    layers: dict[str, tuple[list[dict], list[dict]]] = {}
+    for _, row in records[records["located"]].iterrows():
+        style = STATUS_STYLES.get(row["status"], STATUS_STYLES["unknown"])
+        props = {
+            "pid": row["id"],
+            "status": row["status"],
+            "title": row["name"],
+            "tip": tooltip_html(row, lang),
+            "pop": popup_html(row, lang),
+        }
+        points, others = _parts(row["geometry"])
+        point_list, shape_list = layers.setdefault(row["category"], ([], []))
+        for point in points:
+            point_props = {
+                **props,
+                "marker": style.marker,
+                "icon": CATEGORY_ICONS.get(row["category"], "circle-info"),
+            }
+            point_list.append({"type": "Feature", "properties": point_props, "geometry": mapping(point)})
+        for part in others:
+            polygonal = part.geom_type.endswith("Polygon")
+            shape_style = {
+                "color": style.hex,
+                "weight": 2 if polygonal else 5,
+                "opacity": 0.9,
+                "fillColor": style.hex,
+                "fillOpacity": 0.35 if polygonal else 0.0,
+            }
+            shape_props = {**props, "style": shape_style}
+            shape_list.append({"type": "Feature", "properties": shape_props, "geometry": mapping(part)})
+    return layers
+
+
+def legend_html(records: pd.DataFrame, lang: Lang) -> str:
+    """Status colours with the number of works drawn, and how many are not on the map."""
+    e = html_text
+    located = records[records["located"]]
+    counts = located["status"].value_counts()
+    rows = [f"<b>{e(t('legend_status', lang))}</b>"]
+    for status in STATUSES:
+        n = int(counts.get(status, 0))
+        if n or status != "unknown":
+            colour = STATUS_STYLES[status].hex
+            rows.append(
+                f'<i class="pv-swatch" style="background:{colour}"></i>{e(status_label(status, lang))} ({n})'
+            )
+    unlocated = int((~records["located"]).sum())
+    if unlocated:
+        rows.append(f"<i>{e(t('legend_unlocated', lang, n=unlocated))}</i>")
+    return "<br>".join(rows)
+
+
+def _district_layer(districts: Any, lang: Lang, highlight: str | None) -> folium.FeatureGroup:
+    """Outlines (unresolved area dashed grey) and a label at each district's inner point."""
+    group = folium.FeatureGroup(name=html_text(t("layer_districts", lang)))
+    features = []
+    for _, row in districts.iterrows():
+        label = display_name(row["name"], row["name_en"], lang)
+        if row["unresolved"]:
+            label = f"{label} ({t('unresolved_district', lang)})"
+            style = UNRESOLVED_STYLE
+        else:
+            style = HIGHLIGHT_DISTRICT_STYLE if row["name"] == highlight else DISTRICT_STYLE
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"district": row["name"], "tip": f"<b>{html_text(label)}</b>", "style": style},
+                "geometry": mapping(row["geometry"]),
+            }
+        )
+        point = row["geometry"].representative_point()
+        css = "pv-district-label pv-unresolved" if row["unresolved"] else "pv-district-label"
+        folium.Marker(
+            [point.y, point.x],
+            icon=folium.DivIcon(
+                html=f'<div class="{css}">{html_text(label)}</div>', class_name="pv-district-icon"
+            ),
+            interactive=False,
+        ).add_to(group)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        on_each_feature=_BIND_TEXTS,
+        control=False,
+        bubblingMouseEvents=True,
+    ).add_to(group)
+    return group
+
+
+def basemap_layer(basemap: dict[str, Any], lang: Lang) -> folium.GeoJson:
+    """The offline basemap: non-interactive, styled per layer."""
+    features = [
+        {
+            **f,
+            "properties": {
+                "style": BASEMAP_STYLES.get(f["properties"].get("layer"), BASEMAP_STYLES["street"])
+            },
+        }
+        for f in basemap.get("features", [])
+    ]
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=html_text(t("layer_basemap", lang)),
+        interactive=False,
+    )
+
+
+def bounds_of(records: pd.DataFrame, districts: Any) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the districts, else of the located works."""
+    if len(districts):
+        w, s, e, n = districts.total_bounds
+        return [[float(s), float(w)], [float(n), float(e)]]
+    located = records[records["located"]]
+    if located.empty:
+        return None
+    return [
+        [float(located["lat"].min()), float(located["lon"].min())],
+        [float(located["lat"].max()), float(located["lon"].max())],
+    ]
+
+
+def project_map(
+    records: pd.DataFrame,
+    districts: Any,
+    lang: Lang,
+    *,
+    basemap: dict[str, Any] | None = None,
+    tiles: str | None = None,
+    fit: list[list[float]] | None = None,
+    highlight_district: str | None = None,
+    search: SearchPin | None = None,
+    legend: bool = True,
+) -> folium.Map:
+    """The folium map of ``records`` (unlocated rows are counted in the legend, not drawn)."""
+    m = folium.Map(
+        location=PLOVDIV_CENTER,
+        zoom_start=13,
+        tiles=None,
+        maxZoom=MAX_ZOOM,
+        minZoom=10,
+        control_scale=True,
+        zoomSnap=0.25,
+        zoomDelta=0.5,
+    )
+    m.get_root().header.add_child(Element(BASE_CSS))
+    if tiles:
+        folium.TileLayer(
+            tiles=tiles, attr=html_text(OSM_ATTRIBUTION), name="OpenStreetMap", max_zoom=MAX_ZOOM
+        ).add_to(m)
+    elif basemap:
+        basemap_layer(basemap, lang).add_to(m)
+        m.add_child(Attribution(html_text(OSM_ATTRIBUTION)))
+    if len(districts):
+        _district_layer(districts, lang, highlight_district).add_to(m)
+    layers = project_features(records, lang)
+    for category in [c for c in CATEGORIES if c in layers] + [c for c in layers if c not in CATEGORIES]:
+        points, shapes = layers[category]
+        icon = CATEGORY_ICONS.get(category, "circle-info")
+        name = html_text(category_label(category, lang))
+        label = f'<i class="fa fa-{icon}"></i> {name} ({len(points) + len(shapes)})'
+        group = folium.FeatureGroup(name=label).add_to(m)
+        if shapes:
+            folium.GeoJson(
+                {"type": "FeatureCollection", "features": shapes}, on_each_feature=_BIND_TEXTS
+            ).add_to(group)
+        if points:
+            cluster = MarkerCluster(
+                control=False,
+                options={"showCoverageOnHover": False, "maxClusterRadius": 40, "disableClusteringAtZoom": 17},
+            ).add_to(group)
+            folium.GeoJson(
+                {"type": "FeatureCollection", "features": points},
+                on_each_feature=_BIND_TEXTS,
+                pointToLayer=_POINT_TO_LAYER,
+            ).add_to(cluster)
+    if search is not None:
+        folium.Circle(
+            [search.lat, search.lon],
+            radius=search.radius_m,
+            color="#1f4e9c",
+            weight=2,
+            dash_array="6 4",
+            fill=False,
+        ).add_to(m)
+        folium.Marker(
+            [search.lat, search.lon],
+            icon=folium.Icon(color="darkblue", icon="location-dot", prefix="fa"),
+            tooltip=folium.Tooltip(f"<b>{html_text(search.label)}</b>"),
+        ).add_to(m)
+    if legend:
+        m.add_child(MapControl(legend_html(records, lang)))
+    folium.LayerControl(collapsed=True).add_to(m)
+    Fullscreen(position="topleft").add_to(m)
+    box = fit or bounds_of(records, districts)
+    if box:
+        m.fit_bounds(box)
+    return m
+
+
+def show_map(m: folium.Map, key: str, height: int = 620, returned: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Render with st_folium on the vendored assets, returning only ``returned`` objects.
+
+    Why ``returned_objects``: every other interaction (pan, zoom, hover) would rerun the
+    whole script; the main map returns nothing, the planners' pin map only ``last_clicked``.
+    """
+    prepare_assets(m)
+    return (
+        st_folium(m, key=key, height=height, use_container_width=True, returned_objects=list(returned)) or {}
+    )
+
+
+def fit_districts(districts: Any, names: tuple[str, ...]) -> list[list[float]] | None:
+    """Bounds of the named districts (None when none of them is known)."""
+    chosen = districts[districts["name"].isin(names)] if len(districts) else districts
+    if not len(chosen):
+        return None
+    w, s, e, n = chosen.total_bounds
+    return [[float(s), float(w)], [float(n), float(e)]]
+
+
+def render(ctx: ViewContext) -> None:
+    """The map view: every filtered work on the map, the unlocated ones listed below it."""
+    chosen = tuple(d for d in ctx.page.filters.district if d != "none")
+    fit = fit_districts(ctx.register.districts, chosen) if chosen else None
+    highlight = chosen[0] if len(chosen) == 1 else None
+    m = project_map(
+        ctx.selected, ctx.register.districts, ctx.lang, basemap=ctx.basemap, tiles=ctx.tiles, fit=fit,
+        highlight_district=highlight,
+    )  # fmt: skip
+    show_map(m, key="main_map", height=820 if ctx.page.present else 620)
+    if ctx.register.districts.empty:
+        st.info(t("districts_missing", ctx.lang, path=ctx.settings.districts))
+    if not ctx.basemap and not ctx.tiles:
+        st.caption(t("basemap_missing", ctx.lang))
+    render_unlocated(ctx.selected, ctx.lang)

@@ -1,0 +1,204 @@
+"""The page frame every view shares: settings, data, sidebar filters, language, URL.
+
+Why separate from the views: each view gets a :class:`ViewContext` with the register already
+loaded and filtered, so views only draw; and the rules that hold on every view (nothing is
+hidden, state is in the URL, the language is a toggle) live here once. ``app.py`` passes
+the views in, so this module imports none of them.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import corrections, state
+from dashboard.config import Settings, load_settings, tile_url
+from dashboard.data import NO_DISTRICT, Register, RegisterError, load_basemap, load_register, mtime
+from dashboard.filters import FACETS, apply_filters, facet_counts, facet_options
+from dashboard.i18n import (
+    Lang,
+    category_label,
+    display_name,
+    precision_label,
+    status_label,
+    t,
+    view_label,
+)
+from dashboard.styles import PAGE_CSS, PRESENTATION_CSS
+
+
+@dataclass(frozen=True)
+class ViewContext:
+    """What a view draws from: the whole register, the filtered rows, the page state."""
+
+    settings: Settings
+    lang: Lang
+    register: Register
+    selected: pd.DataFrame
+    page: state.PageState
+    basemap: dict[str, Any] | None
+    tiles: str | None
+    options: dict[str, list[str]]
+
+    def district_label(self, name: str) -> str:
+        """A district as shown in the current language."""
+        return district_label(self.register, name, self.lang)
+
+
+View = Callable[[ViewContext], None]
+
+
+def district_label(register: Register, name: str, lang: Lang) -> str:
+    """A district name in ``lang`` (Cyrillic, plus its Latin name in English)."""
+    if name == NO_DISTRICT:
+        return t("no_district", lang)
+    match = register.districts[register.districts["name"] == name]
+    latin = str(match["name_en"].iloc[0]) if len(match) else ""
+    return display_name(name, latin, lang)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def tile_server_reachable(url: str) -> bool:
+    """Whether the tile host answers a TCP connect within 1.5 s (re-checked every 5 min)."""
+    parts = urlsplit(url.replace("{s}", "a").replace("{z}", "0").replace("{x}", "0").replace("{y}", "0"))
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=1.5):
+            return True
+    except OSError:
+        return False
+
+
+def _load(settings: Settings, lang: Lang) -> Register | None:
+    """The register, or None after an error message on the page."""
+    if not settings.projects.exists():
+        st.error(t("register_missing", lang, path=settings.projects))
+        return None
+    try:
+        return load_register(
+            str(settings.projects),
+            mtime(settings.projects),
+            str(settings.districts),
+            mtime(settings.districts),
+            str(settings.corrections_db),
+            corrections.version(settings.corrections_db),
+        )
+    except RegisterError as exc:
+        st.error(t("register_invalid", lang, error=exc))
+        return None
+
+
+def _sidebar(
+    records: pd.DataFrame, options: dict[str, list[str]], lang: Lang, district_label: Callable[[str], str]
+) -> None:
+    """Language, filters with counts that follow the other filters, reset."""
+    labellers: dict[str, Callable[[str], str]] = {
+        "priority": lambda c: t("priority_n", lang, n=c),
+        "status": lambda c: status_label(c, lang),
+        "category": lambda c: category_label(c, lang),
+        "district": district_label,
+        "measure": lambda c: f"{t('measure', lang)} {c}",
+        "precision": lambda c: precision_label(c, lang),
+    }
+    with st.sidebar:
+        state.stateful(
+            st.segmented_control,
+            "lang",
+            ["lang"],
+            label=t("language", lang),
+            options=["bg", "en"],
+            format_func={"bg": "Български", "en": "English"}.get,
+            required=True,
+        )
+        st.header(t("filters", lang))
+        current = state.current().filters
+        for facet in FACETS:
+            counts = facet_counts(records, current, facet, options[facet])
+            labels = {code: f"{labellers[facet](code)} ({counts[code]})" for code in options[facet]}
+            chosen = state.stateful(
+                st.multiselect,
+                f"f_{facet}",
+                [lang, *labels.values()],
+                label=t(facet, lang),
+                options=options[facet],
+                format_func=labels.get,
+                placeholder=t("any", lang),
+            )
+            current = current.with_values(facet, chosen)
+        state.stateful(st.text_input, "f_q", [lang], label=t("search", lang), max_chars=200)
+        st.button(t("reset", lang), on_click=state.reset_filters, width="stretch")
+
+
+def _leave_presentation() -> None:
+    st.session_state["present"] = False
+
+
+def run(views: Mapping[str, View]) -> None:
+    """Draw the page and the chosen view."""
+    settings = load_settings()
+    st.set_page_config(page_title=t("page_title", "bg"), page_icon="🗺️", layout="wide")
+    st.html(PAGE_CSS)
+    lang: Lang = st.session_state.get("lang", "bg")
+    register = _load(settings, lang)
+    if register is None:
+        return
+    records = register.records
+    district_names = list(register.districts["name"])
+    options = facet_options(records, district_names)
+    state.seed_from_url(options, district_names)
+    lang = st.session_state["lang"]
+    page = state.current()
+
+    if page.present:
+        st.html(PRESENTATION_CSS)
+        st.button(t("presentation_exit", lang), on_click=_leave_presentation, key="leave_presentation")
+    else:
+        _sidebar(records, options, lang, lambda name: district_label(register, name, lang))
+        lang = st.session_state["lang"]
+    page = state.current()
+    selected = records[apply_filters(records, page.filters)]
+
+    st.title(t("title", lang))
+    if state.url_warnings():
+        st.warning(t("url_invalid", lang, items=", ".join(state.url_warnings())))
+    if not page.present:
+        state.stateful(
+            st.segmented_control,
+            "view",
+            [lang],
+            label=t("view", lang),
+            options=list(views),
+            format_func=lambda code: view_label(code, lang),
+            required=True,
+            label_visibility="collapsed",
+        )
+        page = state.current()
+    located = int(selected["located"].sum())
+    st.caption(
+        t(
+            "shown",
+            lang,
+            shown=len(selected),
+            total=len(records),
+            located=located,
+            unlocated=len(selected) - located,
+        )
+    )
+    tiles = tile_url(settings)
+    if tiles and not tile_server_reachable(tiles):
+        st.info(t("tiles_unreachable", lang))
+        tiles = None
+    basemap = (
+        None
+        if tiles
+        else load_basemap(str(settings.basemap), mtime(settings.basemap), str(settings.gazetteer))
+    )
+    ctx = ViewContext(settings, lang, register, selected, page, basemap, tiles, options)
+    views.get(page.view, views["map"])(ctx)
+    state.sync_url(state.current())

@@ -1,0 +1,137 @@
+"""How the map and the page look, as data: status colours, category icons, CSS.
+
+Why data: the legend, the markers, the lines and the charts must agree on a status's colour,
+and a reviewer should change a colour or an icon in one table. Marker colours are limited to
+the palette of Leaflet.awesome-markers (its sprite holds those colours only); ``hex`` is the
+sprite's colour, used for lines, polygons, the legend and the charts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    """A status's marker colour (awesome-markers palette name) and its hex for vectors."""
+
+    marker: str
+    hex: str
+
+
+#: In the order shown in legends and filters: done → under way → paperwork → not started.
+STATUS_STYLES: dict[str, StatusStyle] = {
+    "completed": StatusStyle("green", "#72b026"),
+    "in_progress": StatusStyle("blue", "#38aadd"),
+    "procurement": StatusStyle("purple", "#d252b9"),
+    "design": StatusStyle("orange", "#f69730"),
+    "planned": StatusStyle("cadetblue", "#436978"),
+    "stalled": StatusStyle("red", "#d63e2a"),
+    "unknown": StatusStyle("gray", "#575757"),
+}
+
+#: Font Awesome 6 (free, solid) icon per category: vendored, so markers work offline.
+CATEGORY_ICONS: dict[str, str] = {
+    "road": "road",
+    "park": "tree",
+    "school": "school",
+    "camera": "video",
+    "sport": "futbol",
+    "water": "droplet",
+    "parking": "square-parking",
+    "health": "hospital",
+    "social": "hands-holding-child",
+    "culture": "masks-theater",
+    "waste": "recycle",
+    "lighting": "lightbulb",
+    "transport": "bus",
+    "planning": "compass-drafting",
+    "other": "circle-info",
+}
+
+#: Precision codes of records that have a drawable place, most precise first.
+LOCATED_PRECISIONS: tuple[str, ...] = ("facility", "segment", "street", "area", "neighbourhood", "manual")
+#: Precision codes of records that are listed but not drawn.
+UNLOCATED_PRECISIONS: tuple[str, ...] = ("district", "city", "none")
+
+DISTRICT_STYLE = {"color": "#333333", "weight": 2, "fillColor": "#ffffff", "fillOpacity": 0.0}
+UNRESOLVED_STYLE = {
+    "color": "#888888",
+    "weight": 2,
+    "dashArray": "6 6",
+    "fillColor": "#9e9e9e",
+    "fillOpacity": 0.18,
+}
+HIGHLIGHT_DISTRICT_STYLE = {"color": "#1f4e9c", "weight": 4, "fillColor": "#1f4e9c", "fillOpacity": 0.06}
+
+BASEMAP_STYLES: dict[str, dict[str, object]] = {
+    "water": {"color": "#7fb8e0", "weight": 1, "fillColor": "#a9d3f0", "fillOpacity": 0.8},
+    "river": {"color": "#7fb8e0", "weight": 4, "fillOpacity": 0.0},
+    "park": {"color": "#9fcf8f", "weight": 0.5, "fillColor": "#cfe8c2", "fillOpacity": 0.7},
+    "major": {"color": "#b5b5b5", "weight": 3, "fillOpacity": 0.0},
+    "street": {"color": "#cfcfcf", "weight": 1.5, "fillOpacity": 0.0},
+    "rail": {"color": "#9a8f87", "weight": 1.5, "dashArray": "4 3", "fillOpacity": 0.0},
+}
+
+#: Sequential ramp for the district choropleth (light → dark, ColorBrewer "Blues").
+CHOROPLETH_RAMP: tuple[str, ...] = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+
+#: Shared CSS: district labels, legend, popups; print style for every page.
+BASE_CSS = """
+<style>
+.pv-district-label {font: 600 12px/1.2 sans-serif; color: #222; text-shadow: 0 0 3px #fff, 0 0 3px #fff;
+  white-space: nowrap; transform: translate(-50%, -50%); display: inline-block; pointer-events: none;}
+.pv-district-label.pv-unresolved {color: #666; font-style: italic;}
+.pv-legend {background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
+  font: 12px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 260px;}
+.pv-legend i.pv-swatch {display: inline-block; width: 12px; height: 12px; margin-right: 5px;
+  border-radius: 2px; vertical-align: -1px;}
+.pv-popup {font: 13px/1.35 sans-serif; max-width: 340px;}
+.pv-popup blockquote {margin: 6px 0 0; padding: 4px 6px; border-left: 3px solid #bbb; background: #f6f6f6;
+  max-height: 9em; overflow: auto;}
+</style>
+"""
+
+#: Streamlit page CSS: print style (no sidebar, no widgets, map at page width).
+PAGE_CSS = """
+<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDownloadButton"], [data-testid="stSegmentedControl"], .stButton,
+  [data-testid="stFileUploader"], [data-testid="stExpander"] {display: none !important;}
+  .block-container {padding: 0 !important; max-width: 100% !important;}
+  iframe {width: 100% !important; page-break-inside: avoid;}
+}
+</style>
+"""
+
+#: Presentation mode: no sidebar or toolbar, large type, the map at full width.
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"] {display: none !important;}
+.block-container {padding: 1rem 1.5rem !important; max-width: 100% !important;}
+html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.35rem !important;}
+h1 {font-size: 2.6rem !important;}
+[data-testid="stMetricValue"] {font-size: 3rem !important;}
+[data-testid="stMetricLabel"] p {font-size: 1.3rem !important;}
+</style>
+"""
+
+#: Standalone export (summary page): print on A4 landscape, one page.
+EXPORT_CSS = """
+body {font: 14px/1.4 sans-serif; margin: 16px; color: #222;}
+h1 {font-size: 22px; margin: 0 0 8px;}
+table {border-collapse: collapse; margin: 8px 0 16px; font-size: 13px;}
+th, td {border: 1px solid #bbb; padding: 3px 7px; text-align: left;}
+th {background: #eee;}
+td.num {text-align: right;}
+.folium-map {height: 560px !important; width: 100%;}
+.pv-note {color: #555; font-size: 12px;}
+@media print {
+  @page {size: A4 landscape; margin: 10mm;}
+  body {margin: 0;}
+  .folium-map {height: 120mm !important; page-break-inside: avoid;}
+  .leaflet-control-zoom, .leaflet-control-layers, .leaflet-control-zoom-fullscreen {display: none;}
+}
+"""
