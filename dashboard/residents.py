@@ -1,0 +1,180 @@
+"""Residents' view: my district, and "what is being done near this place?".
+
+Why distances in metres: "within 500 m" must mean 500 m, so places and works are projected to
+EPSG:32635 (``geo.projection``) and the distance is to the work's geometry (a street
+segment's nearest point, not its middle). Places are found by the offline geocoder
+(``geocoding.OfflineGeocoder``, a geopy Geocoder over the OSM gazetteer); while it is not
+available the view says so and the rest of the page works. ``PLOVDIV_GEOCODER=module:factory``
+swaps in another geocoder (the tests inject a fake one).
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+
+from dashboard import state
+from dashboard.i18n import status_label, t
+from dashboard.map_view import SearchPin, fit_districts, project_map, show_map
+from dashboard.page import ViewContext
+from dashboard.tables import works_table
+from geo.projection import METRIC_CRS, STORAGE_CRS, to_metric
+
+_METRES_PER_DEGREE = 111_320.0
+
+
+@dataclass(frozen=True)
+class Place:
+    """A geocoded place: its label, a point to centre on, and its shape when known."""
+
+    label: str
+    lat: float
+    lon: float
+    geometry: BaseGeometry
+
+
+def _factory(spec: str) -> Any:
+    """``module:attr`` → the attribute (a geocoder class or factory)."""
+    module, _, attr = spec.partition(":")
+    return getattr(importlib.import_module(module), attr or "OfflineGeocoder")
+
+
+@st.cache_resource(show_spinner=False)
+def load_geocoder(spec: str, gazetteer: str) -> tuple[Any | None, str]:
+    """(geocoder, "") or (None, why not): built once per process (the gazetteer index is big)."""
+    try:
+        factory = _factory(spec or "geocoding:OfflineGeocoder")
+    except (ImportError, AttributeError) as exc:
+        return None, str(exc)
+    try:
+        try:
+            return factory(Path(gazetteer)), ""
+        except TypeError:
+            return factory(), ""
+    except Exception as exc:  # noqa: BLE001 - any failure to build means "no search", said on the page
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def _raw_geometry(raw: Any) -> BaseGeometry | None:
+    """A geometry the geocoder may return in ``raw`` (GeoJSON mapping or shapely)."""
+    geom = raw.get("geometry") if isinstance(raw, dict) else None
+    if isinstance(geom, BaseGeometry):
+        return geom
+    if isinstance(geom, dict):
+        try:
+            return shape(geom)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+    return None
+
+
+def find_place(geocoder: Any, query: str) -> Place | None:
+    """Geocode ``query``; None when nothing is found (errors count as not found)."""
+    try:
+        location = geocoder.geocode(query)
+    except Exception:  # noqa: BLE001 - a geocoder bug must not take the page down
+        return None
+    if isinstance(location, list):
+        location = location[0] if location else None
+    if location is None:
+        return None
+    lat, lon = float(location.latitude), float(location.longitude)
+    raw = getattr(location, "raw", {}) or {}
+    label = str(raw.get("name") or getattr(location, "address", "") or query)
+    return Place(label, lat, lon, _raw_geometry(raw) or Point(lon, lat))
+
+
+def nearby(records: pd.DataFrame, place: Place, radius_m: float) -> pd.DataFrame:
+    """Located works within ``radius_m`` of the place, nearest first, with ``distance_m``."""
+    located = records[records["located"]]
+    if located.empty:
+        return located.assign(distance_m=pd.Series(dtype=float))
+    works = gpd.GeoSeries(list(located["geometry"]), index=located.index, crs=STORAGE_CRS).to_crs(METRIC_CRS)
+    distances = works.distance(to_metric(place.geometry))
+    within = distances[distances <= radius_m]
+    return located.loc[within.index].assign(distance_m=within.round(0)).sort_values(["distance_m", "id"])
+
+
+def circle_bounds(lat: float, lon: float, radius_m: float) -> list[list[float]]:
+    """The box around a circle (to fit the map on the search area, centred on the place)."""
+    dlat = radius_m / _METRES_PER_DEGREE
+    dlon = radius_m / (_METRES_PER_DEGREE * math.cos(math.radians(lat)))
+    return [[lat - dlat, lon - dlon], [lat + dlat, lon + dlon]]
+
+
+def render(ctx: ViewContext) -> None:
+    """My-district summary, place search with radius, the map centred there, nearby works."""
+    lang = ctx.lang
+    names = list(ctx.register.districts["name"])
+    left, middle, right = st.columns([1, 2, 1])
+    with left:
+        state.stateful(
+            st.selectbox,
+            "my",
+            [lang, *names],
+            label=t("my_district", lang),
+            options=["", *names],
+            format_func=lambda n: ctx.district_label(n) if n else t("choose", lang),
+        )
+    with middle:
+        state.stateful(
+            st.text_input, "place", [lang], label=t("place_search", lang), max_chars=state.MAX_PLACE
+        )
+    with right:
+        state.stateful(
+            st.select_slider,
+            "radius",
+            [lang],
+            label=t("radius", lang),
+            options=list(state.RADII),
+            format_func=lambda r: f"{r} m" if r < 1000 else f"{r / 1000:g} km",
+        )
+    page = state.current()
+    selected = ctx.selected
+    pin: SearchPin | None = None
+    close: pd.DataFrame | None = None
+    if page.place.strip():
+        geocoder, why = load_geocoder(ctx.settings.geocoder, str(ctx.settings.gazetteer))
+        if geocoder is None:
+            st.info(t("geocoder_missing", lang, error=why))
+        else:
+            place = find_place(geocoder, page.place.strip())
+            if place is None:
+                st.warning(t("place_not_found", lang, q=page.place.strip()))
+            else:
+                st.success(t("place_found", lang, name=place.label))
+                pin = SearchPin(place.lat, place.lon, place.label, page.radius)
+                close = nearby(selected, place, page.radius)
+    fit = circle_bounds(pin.lat, pin.lon, pin.radius_m) if pin else None
+    if fit is None and page.my:
+        fit = fit_districts(ctx.register.districts, (page.my,))
+    m = project_map(
+        selected, ctx.register.districts, lang, basemap=ctx.basemap, tiles=ctx.tiles, fit=fit,
+        highlight_district=page.my or None, search=pin,
+    )  # fmt: skip
+    show_map(m, key="residents_map", height=520)
+    if close is not None and pin is not None:
+        if close.empty:
+            st.caption(t("nearby_none", lang, r=page.radius))
+        else:
+            st.subheader(t("nearby", lang, n=len(close), r=page.radius, q=pin.label))
+            st.dataframe(
+                works_table(close, lang, with_distance=True), hide_index=True, width="stretch", key="nearby"
+            )
+    if page.my:
+        mine = selected[selected["map_districts"].map(lambda ds: page.my in ds)]
+        st.subheader(t("in_my_district", lang, d=ctx.district_label(page.my), n=len(mine)))
+        counts = mine["status"].value_counts()
+        cols = st.columns(max(len(counts), 1))
+        for col, (status, n) in zip(cols, counts.items(), strict=False):
+            col.metric(status_label(str(status), lang), int(n))
+        st.dataframe(works_table(mine, lang), hide_index=True, width="stretch", key="my_district_works")
