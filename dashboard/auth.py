@@ -1,0 +1,117 @@
+"""Planner login: who may pin projects. Residents can look, never edit.
+
+Why this shape: the dashboard has one editing role, so a single shared planner password is
+enough, but it must never be compared in the clear or by ``==`` (timing), and a guessing
+script must be slowed down. The password comes from ``PLOVDIV_PLANNER_PASSWORD`` or
+``st.secrets["planner_password"]`` — either the password itself or, better, its hash
+``scrypt$<salt hex>$<hash hex>`` (make one with ``python -m dashboard.auth``). No password
+configured means editing is off for everyone.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import hmac
+import secrets
+import sys
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+# scrypt cost: ~50 ms and 16 MB per check on a small server (n=2**14, r=8, p=1).
+_N, _R, _P, _DKLEN = 2**14, 8, 1, 32
+MAX_ATTEMPTS = 5
+LOCKOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class StoredHash:
+    """A salted scrypt hash of the planner password."""
+
+    salt: bytes
+    digest: bytes
+
+    def encode(self) -> str:
+        """The ``scrypt$salt$hash`` form accepted in the setting."""
+        return f"scrypt${self.salt.hex()}${self.digest.hex()}"
+
+
+def _scrypt(password: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=_DKLEN)
+
+
+def hash_password(password: str, salt: bytes | None = None) -> StoredHash:
+    """Hash ``password`` with a fresh (or given) 16-byte salt."""
+    salt = salt or secrets.token_bytes(16)
+    return StoredHash(salt, _scrypt(password, salt))
+
+
+@lru_cache(maxsize=4)
+def parse_setting(value: str) -> StoredHash | None:
+    """The configured password as a hash (a plain password is hashed once per process)."""
+    value = value.strip()
+    if not value:
+        return None
+    if value.startswith("scrypt$"):
+        try:
+            _, salt_hex, digest_hex = value.split("$")
+            return StoredHash(bytes.fromhex(salt_hex), bytes.fromhex(digest_hex))
+        except ValueError:
+            return None  # a malformed hash disables editing rather than accepting anything
+    return hash_password(value)
+
+
+def verify(password: str, stored: StoredHash | None) -> bool:
+    """Constant-time check of ``password`` against the stored hash (False if none)."""
+    if stored is None or not password:
+        return False
+    return hmac.compare_digest(_scrypt(password, stored.salt), stored.digest)
+
+
+def configured_setting(env_value: str) -> str:
+    """The password setting: the environment first, then ``st.secrets``."""
+    if env_value.strip():
+        return env_value
+    try:
+        import streamlit as st
+
+        return str(st.secrets.get("planner_password", ""))
+    except Exception:  # noqa: BLE001 - no secrets file (or a broken one) means no password
+        return ""
+
+
+@dataclass
+class Throttle:
+    """Failed attempts of one session; locks the form for a while after too many."""
+
+    failures: int = 0
+    locked_until: float = 0.0
+
+    def remaining_lock(self, now: float | None = None) -> int:
+        """Seconds left of the lockout (0 when the form is open)."""
+        return max(0, round(self.locked_until - (now if now is not None else time.monotonic())))
+
+    def record(self, ok: bool, now: float | None = None) -> None:
+        """Count a failure (locking after :data:`MAX_ATTEMPTS`); a success clears the count."""
+        if ok:
+            self.failures = 0
+            return
+        self.failures += 1
+        if self.failures >= MAX_ATTEMPTS:
+            self.failures = 0
+            self.locked_until = (now if now is not None else time.monotonic()) + LOCKOUT_S
+
+
+def main() -> int:
+    """``python -m dashboard.auth``: print the hash of a password typed at the prompt."""
+    password = getpass.getpass("planner password: ")
+    if not password:
+        print("error: empty password", file=sys.stderr)
+        return 2
+    print(hash_password(password).encode())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Planners pin unlocated or mislocated projects: login, click or type, save, withdraw.
+
+Why behind a login: a pin changes what every resident sees and what the next rebuild
+publishes, so only a planner who logged in (``auth``) may add or withdraw one, and each pin
+records who made it and when (``corrections``). Residents see neither the form nor the list.
+The database path is checked against the data folder before anything is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import auth, corrections
+from dashboard.config import ConfigError, writable
+from dashboard.escaping import md_text
+from dashboard.i18n import Lang, display_name, status_label, t
+from dashboard.map_view import project_map, show_map
+from dashboard.page import ViewContext
+
+#: Pins must fall inside the districts' box widened by this much (degrees, ~2 km).
+MARGIN_DEG = 0.02
+_USER = "planner_user"
+_THROTTLE = "planner_throttle"
+_FLASH = "pin_flash"
+_CLICK_USED = "pin_click_used"
+
+
+def inside_plovdiv(ctx: ViewContext, lat: float, lon: float) -> bool:
+    """Whether (lat, lon) lies in the districts' extent (or the extract's box without districts)."""
+    districts = ctx.register.districts
+    if len(districts):
+        w, s, e, n = districts.total_bounds
+    else:
+        w, s, e, n = 24.658, 42.104, 24.824, 42.184
+    return s - MARGIN_DEG <= lat <= n + MARGIN_DEG and w - MARGIN_DEG <= lon <= e + MARGIN_DEG
+
+
+def _login(lang: Lang, stored: auth.StoredHash) -> None:
+    """The login form; sets the session's planner name on success."""
+    throttle: auth.Throttle = st.session_state.setdefault(_THROTTLE, auth.Throttle())
+    wait = throttle.remaining_lock()
+    with st.form("planner_login", clear_on_submit=True):
+        st.markdown(f"**{md_text(t('login', lang))}**")
+        user = st.text_input(t("login_user", lang), max_chars=100)
+        password = st.text_input(t("password", lang), type="password", max_chars=200)
+        submitted = st.form_submit_button(t("login_button", lang))
+    if not submitted:
+        st.caption(t("login_to_edit", lang))
+        return
+    if wait:
+        st.error(t("login_locked", lang, s=wait))
+        return
+    if not user.strip():
+        st.error(t("login_need_user", lang))
+        return
+    ok = auth.verify(password, stored)
+    throttle.record(ok)
+    if not ok:
+        st.error(t("login_failed", lang))
+        return
+    st.session_state[_USER] = user.strip()[:100]
+    st.rerun()
+
+
+def _take_map_click() -> None:
+    """Copy a new click on the pin map into the coordinate inputs (before they are drawn)."""
+    clicked = (st.session_state.get("pin_map") or {}).get("last_clicked")
+    if clicked and clicked != st.session_state.get(_CLICK_USED):
+        st.session_state["pin_lat"] = round(float(clicked["lat"]), 6)
+        st.session_state["pin_lon"] = round(float(clicked["lng"]), 6)
+        st.session_state[_CLICK_USED] = clicked
+
+
+def _editor(ctx: ViewContext, db: Path) -> None:
+    """Project choice, the click map, coordinates, save; the list with withdraw buttons."""
+    lang, user = ctx.lang, st.session_state[_USER]
+    records = ctx.register.records
+    st.caption(t("logged_in_as", lang, user=user))
+    if st.button(t("logout_button", lang)):
+        del st.session_state[_USER]
+        st.rerun()
+    order = records.sort_values(["located", "source_line"])  # unlocated first
+    labels = {
+        row.id: f"{display_name(row.name, row.name_latin, lang)} — {status_label(row.status, lang)}"
+        + ("" if row.located else " ⚠")
+        for row in order.itertuples()
+    }
+    project = st.selectbox(t("pin_project", lang), list(labels), format_func=labels.get, key="pin_project")
+    chosen = records[records["id"] == project]
+    st.caption(t("pin_hint", lang))
+    _take_map_click()
+    m = project_map(chosen, ctx.register.districts, lang, basemap=ctx.basemap, tiles=ctx.tiles, legend=False)
+    show_map(m, key="pin_map", height=420, returned=("last_clicked",))
+    st.session_state.setdefault("pin_lat", 0.0)
+    st.session_state.setdefault("pin_lon", 0.0)
+    with st.form("pin_form"):
+        col_lat, col_lon = st.columns(2)
+        lat = col_lat.number_input(
+            t("lat", lang), min_value=-90.0, max_value=90.0, format="%.6f", key="pin_lat"
+        )
+        lon = col_lon.number_input(
+            t("lon", lang), min_value=-180.0, max_value=180.0, format="%.6f", key="pin_lon"
+        )
+        note = st.text_input(t("note", lang), max_chars=500, key="pin_note")
+        save = st.form_submit_button(t("save_pin", lang), type="primary")
+    if save:
+        if not inside_plovdiv(ctx, lat, lon):
+            st.error(t("pin_outside", lang))
+        else:
+            pin = corrections.add_correction(db, project, lat, lon, user, note)
+            st.session_state[_FLASH] = t("pin_saved", lang, id=pin.id)
+            st.rerun()
+    pins = corrections.list_corrections(db)
+    if pins:
+        st.markdown(f"**{md_text(t('corrections_list', lang))}**")
+        for pin in reversed(pins):
+            text = (
+                f"#{pin.id} · {pin.project_id} · {pin.lat:.6f}, {pin.lon:.6f} · {pin.user} · {pin.created_at}"
+            )
+            left, right = st.columns([5, 1])
+            left.text(text + (f" · {pin.note}" if pin.note else ""))
+            if right.button(t("delete", lang, id=pin.id), key=f"pin_delete_{pin.id}"):
+                corrections.delete_correction(db, pin.id, user)
+                st.session_state[_FLASH] = t("deleted", lang, id=pin.id)
+                st.rerun()
+
+
+def render(ctx: ViewContext) -> None:
+    """The corrections section: off, login, or the editor."""
+    lang = ctx.lang
+    st.subheader(t("corrections", lang))
+    if flash := st.session_state.pop(_FLASH, None):
+        st.success(flash)
+    if ctx.register.orphan_corrections:
+        ids = ", ".join(f"#{i}" for i in ctx.register.orphan_corrections)
+        st.warning(t("orphans", lang, ids=ids))
+    stored = auth.parse_setting(auth.configured_setting(ctx.settings.planner_password))
+    if stored is None:
+        st.info(t("editing_off", lang))
+        return
+    try:
+        db = writable(ctx.settings.corrections_db, ctx.settings)
+    except ConfigError as exc:
+        st.error(t("corrections_error", lang, error=exc))
+        return
+    if not st.session_state.get(_USER):
+        _login(lang, stored)
+        return
+    try:
+        _editor(ctx, db)
+    except (OSError, corrections.sqlite3.Error, ValueError) as exc:
+        st.error(t("corrections_error", lang, error=exc))
