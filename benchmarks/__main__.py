@@ -40,7 +40,12 @@ def bench_extraction() -> None:
 
 def main() -> int:
     """Run every benchmark."""
+    from benchmarks.geocoding import bench_gazetteer, bench_geocoder, bench_pipeline
+
     bench_extraction()
+    bench_gazetteer()
+    bench_pipeline()
+    bench_geocoder()
     return 0
 
 
