@@ -57,8 +57,19 @@ class StageResult:
 
 
 def load_resolver(gazetteer: Path, districts: Path) -> Resolver:
-    """Load the built gazetteer and district polygons once and index them."""
-    return Resolver(GazetteerIndex(load_gazetteer(gazetteer)), gpd.read_file(districts))
+    """Load the built gazetteer and district polygons once and index them.
+
+    A damaged file is a ``GeodataError`` (one line, exit 2) naming the file to delete.
+    """
+    from pipeline.geodata import GeodataError
+
+    try:
+        return Resolver(GazetteerIndex(load_gazetteer(gazetteer)), gpd.read_file(districts))
+    except (OSError, ValueError, RuntimeError, KeyError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise GeodataError(
+            f"cannot read the built geodata ({first}); delete {gazetteer} and {districts} to rebuild"
+        ) from exc
 
 
 def geocode_records(props: Sequence[dict[str, Any]], resolver: Resolver) -> StageResult:

@@ -87,19 +87,39 @@ def ensure_geodata(
         except DownloadError as exc:
             raise GeodataError(f"no OSM extract found and {exc}") from exc
     rebuilt: list[str] = []
+    stale_gaz, stale_dist = is_stale(gaz, [pbf, *GAZETTEER_CODE]), is_stale(dist, [pbf, *DISTRICTS_CODE])
+    if stale_gaz or stale_dist:
+        _check_pbf(pbf)
     try:
-        if is_stale(gaz, [pbf, *GAZETTEER_CODE]):
+        if stale_gaz:
             from geocoding.gazetteer import build_gazetteer, save_gazetteer
 
             log(f"building {gaz} from {pbf.name}")
             save_gazetteer(build_gazetteer(pbf, progress=progress), gaz)
             rebuilt.append("gazetteer")
-        if is_stale(dist, [pbf, *DISTRICTS_CODE]):
+        if stale_dist:
             from geo.districts import build_districts, save_districts
 
             log(f"building {dist} from {pbf.name}")
             save_districts(build_districts(pbf), dist.parent)
             rebuilt.append("districts")
     except (RuntimeError, ValueError, OSError) as exc:
-        raise GeodataError(f"cannot build geodata from {pbf}: {exc}") from exc
+        raise GeodataError(f"cannot build geodata from {pbf}: {_one_line(exc)}") from exc
     return GeoData(gaz, dist, pbf, tuple(rebuilt))
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def _check_pbf(pbf: Path) -> None:
+    """Fail fast, before any progress output, when the extract is not a readable OSM file."""
+    import osmium
+
+    try:
+        reader = osmium.io.Reader(str(pbf), osmium.osm.NOTHING)
+        reader.header()
+        reader.close()
+    except RuntimeError as exc:
+        raise GeodataError(f"cannot build geodata from {pbf}: {_one_line(exc)}") from exc

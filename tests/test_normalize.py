@@ -136,3 +136,26 @@ def test_strip_prefix(text: str, expected: tuple[str | None, str]) -> None:
 )
 def test_transliterate(cyrillic: str, latin: str) -> None:
     assert transliterate(cyrillic) == latin
+
+
+def test_report_spellings_meet_osm_spellings() -> None:
+    """Variants added for the report's places (name_variants.toml), each checked against OSM."""
+    from geocoding.normalize import bank_aliases, descriptors
+
+    assert normalize("Математическата гимназия") == normalize('ОМГ "Акад. Кирил Попов"')
+    assert (
+        normalize("Голяма базилика")
+        == normalize("Епископската базилика на Филипопол")
+        == "епископска базилика"
+    )
+    assert normalize("Зоологическа градина") == normalize("Пловдивски Зоопарк")
+    assert (
+        normalize("НУМТИ „Добрин Петков“")
+        == normalize('Музикално училище "Добрин Петков"')
+        == "добрин петков"
+    )
+    assert normalize("бул. „Марица – север“") == normalize("„Марица-север“") == "марица север"
+    assert set(bank_aliases()) == {"Марица-север", "Марица-юг"}
+    words = dict(descriptors())
+    assert words["фк"] == ("stadium", "sport") and words["река"] == ("river",)
+    assert list(words)[:2] == ["спортен комплекс", "спортна зала"]  # longest first

@@ -169,3 +169,40 @@ def test_stale_outputs_are_rebuilt(tmp_path: Path) -> None:
     assert is_stale(target, [src])
     os.utime(target, (time.time() + 20, time.time() + 20))
     assert not is_stale(target, [src, tmp_path / "missing-input"])
+
+
+def test_damaged_inputs_are_one_line_exit_2(real_report: Path, tmp_path: Path) -> None:
+    bad_pbf = tmp_path / "bad.osm.pbf"
+    bad_pbf.write_bytes(b"not a pbf at all")
+    data = tmp_path / "data"
+    base = [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "--report",
+        str(real_report),
+        "--out",
+        str(tmp_path / "o.geojson"),
+    ]
+    proc = subprocess.run(
+        [*base, "--osm", str(bad_pbf), "--data-dir", str(data)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "cannot build geodata" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+    # A damaged built gazetteer (newer than its inputs, so not rebuilt) is reported, not a traceback.
+    (data / "districts").mkdir(parents=True)
+    (data / "gazetteer.parquet").write_bytes(b"garbage")
+    (data / "districts" / "districts.geojson").write_text("{}", encoding="utf-8")
+    proc = subprocess.run(
+        [*base, "--osm", str(PBF), "--data-dir", str(data)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "cannot read the built geodata" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
