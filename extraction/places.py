@@ -52,6 +52,9 @@ _UNQUOTED_NAME = (
     r"(?:\s+(?:[А-ЯЁA-Z0-9][^\s,.;:()\"]*|шосе|септември|януари|юг|север))*"
 )
 _CONT_GAP = re.compile(r"^\s*(?:,|и|–|-|/|,?\s*както и)?\s*(?:и\s+)?(?:в|на|от)?\s*$")
+#: A bare quoted name continues a list only after a separator: "ДГ „А“ и „Б“", not the title in
+#: "Епископската базилика „Български паметници …“".
+_LIST_GAP = re.compile(r"^\s*(?:,|и|–|-|/|,?\s*както и)\s*(?:и\s+)?(?:в|на|от)?\s*$")
 _DASH_GAP = re.compile(r"^\s*[–-]\s*$")
 _FROM = re.compile(r"(?:в участъка\s+)?\bот\s*$")
 _TO = re.compile(r"\bдо\s*$")
@@ -224,7 +227,7 @@ def _resolve_bare(s: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
         before = s[: pm.start]
         prev = out[-1] if out else None
         gap = s[prev.end : pm.start] if prev else None
-        if prev is not None and prev.kind != "?" and gap is not None and _CONT_GAP.match(gap):
+        if prev is not None and prev.kind != "?" and gap is not None and _LIST_GAP.match(gap):
             kind = prev.kind
         elif (_TO.search(before) or _FROM.search(before)) and any(p.kind in ROAD_KINDS for p in out):
             kind = next(p.kind for p in reversed(out) if p.kind in ROAD_KINDS)
