@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,14 +78,57 @@ def _raw_geometry(raw: Any) -> BaseGeometry | None:
     return None
 
 
-def find_place(geocoder: Any, query: str) -> Place | None:
-    """Geocode ``query``; None when nothing is found (errors count as not found)."""
+# Streamlined System (2009) read backwards, longest letter groups first; a guess good enough
+# for searching ("ul. Kukush" → "ул. Кукуш", "Kamenitsa" → "Каменица", "Trakia" → "Тракия").
+_LATIN_TO_CYRILLIC: tuple[tuple[str, str], ...] = (
+    ("sht", "щ"), ("zh", "ж"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"), ("yu", "ю"), ("ya", "я"),
+    ("a", "а"), ("b", "б"), ("v", "в"), ("g", "г"), ("d", "д"), ("e", "е"), ("z", "з"), ("i", "и"),
+    ("y", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"),
+    ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("w", "в"), ("x", "кс"), ("c", "ц"),
+    ("q", "к"), ("j", "й"),
+)  # fmt: skip
+_LATIN_RE = re.compile(r"[a-z]")
+_WORD_END_IA = re.compile(r"иа$")
+_WORD_RE = re.compile(r"[A-Za-z]+")
+_ROMAN_RE = re.compile(r"[IVX]{1,5}")
+
+
+def cyrillic_guess(query: str) -> str | None:
+    """A Cyrillic spelling of a Latin query (None when the query has no Latin letters)."""
+    if not _LATIN_RE.search(query.lower()):
+        return None
+    return _WORD_RE.sub(_word_to_cyrillic, query)
+
+
+def _word_to_cyrillic(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if _ROMAN_RE.fullmatch(word):  # regnal numbers stay: "Цар Борис III"
+        return word
+    lowered, out, i = word.lower(), [], 0
+    while i < len(lowered):
+        for latin, cyrillic in _LATIN_TO_CYRILLIC:
+            if lowered.startswith(latin, i):
+                out.append(cyrillic)
+                i += len(latin)
+                break
+        else:
+            out.append(lowered[i])
+            i += 1
+    return _WORD_END_IA.sub("ия", "".join(out))
+
+
+def _geocode(geocoder: Any, query: str) -> Any:
     try:
         location = geocoder.geocode(query)
     except Exception:  # noqa: BLE001 - a geocoder bug must not take the page down
         return None
-    if isinstance(location, list):
-        location = location[0] if location else None
+    return (location[0] if location else None) if isinstance(location, list) else location
+
+
+def find_place(geocoder: Any, query: str) -> Place | None:
+    """Geocode ``query`` (a Latin query is tried in Cyrillic first); None when not found."""
+    guess = cyrillic_guess(query)
+    location = (_geocode(geocoder, guess) if guess else None) or _geocode(geocoder, query)
     if location is None:
         return None
     lat, lon = float(location.latitude), float(location.longitude)
