@@ -55,7 +55,7 @@ def summary_html(ctx: ViewContext, district: str, rows: pd.DataFrame, title: str
             f"<h2>{export.html_text(t('by_status_category', lang))}</h2>",
             export.html_table(status_category_table(rows, lang)),
             f"<h2>{export.html_text(t('works_list', lang))}</h2>",
-            export.html_table(works_table(rows, lang)),
+            export.html_table(works_table(rows, lang), index=False),
             f"<p class=pv-note>{export.html_text(t('attribution', lang))}</p>",
         ]
     )

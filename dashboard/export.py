@@ -102,7 +102,7 @@ def inline_css(css: str, css_path: Path) -> str:
 
     def replace(match: re.Match[str]) -> str:
         ref = match.group(1).strip()
-        if ref.startswith(("data:", "http:", "https:", "#")):
+        if ref.startswith(("data:", "#")):
             return match.group(0)
         target = (css_path.parent / ref.split("?")[0].split("#")[0]).resolve()
         if (
@@ -111,7 +111,8 @@ def inline_css(css: str, css_path: Path) -> str:
             and target.is_relative_to(VENDOR_DIR.resolve())
         ):
             return f"url({_data_url(target)})"
-        return "url(data:,)"  # older font formats: every browser that runs Leaflet reads woff2
+        # Older font formats (every browser that runs Leaflet reads woff2), remote or unknown files.
+        return "url(data:,)"
 
     return _CSS_URL_RE.sub(replace, css)
 
@@ -161,6 +162,6 @@ def standalone_html(m: folium.Map, title: str, body_html: str, note: str = "") -
     return page.replace("</body>", body_html + "</body>", 1)
 
 
-def html_table(frame: pd.DataFrame) -> str:
-    """A pandas table as escaped HTML (numbers right-aligned by the export CSS)."""
-    return frame.to_html(escape=True, border=0, na_rep="")
+def html_table(frame: pd.DataFrame, index: bool = True) -> str:
+    """A pandas table as escaped HTML."""
+    return frame.to_html(escape=True, border=0, na_rep="", index=index)

@@ -122,8 +122,8 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "legend_status": {"bg": "Статус", "en": "Status"},
     "legend_unlocated": {
-        "bg": "{n} проекта не са на картата (виж списъка)",
-        "en": "{n} projects are not on the map (see the list)",
+        "bg": "Не са на картата: {n} (виж списъка)",
+        "en": "Not on the map: {n} (see the list)",
     },
     "layer_districts": {"bg": "Райони", "en": "Districts"},
     "layer_basemap": {"bg": "Основа (OSM)", "en": "Basemap (OSM)"},

@@ -244,7 +244,9 @@ def _district_layer(districts: Any, lang: Lang, highlight: str | None) -> folium
     features = []
     for _, row in districts.iterrows():
         label = display_name(row["name"], row["name_en"], lang)
+        html_label = html_text(label)
         if row["unresolved"]:
+            html_label += f"<br><small>({html_text(t('unresolved_district', lang))})</small>"
             label = f"{label} ({t('unresolved_district', lang)})"
             style = UNRESOLVED_STYLE
         else:
@@ -260,9 +262,7 @@ def _district_layer(districts: Any, lang: Lang, highlight: str | None) -> folium
         css = "pv-district-label pv-unresolved" if row["unresolved"] else "pv-district-label"
         folium.Marker(
             [point.y, point.x],
-            icon=folium.DivIcon(
-                html=f'<div class="{css}">{html_text(label)}</div>', class_name="pv-district-icon"
-            ),
+            icon=folium.DivIcon(html=f'<div class="{css}">{html_label}</div>', class_name="pv-district-icon"),
             interactive=False,
         ).add_to(group)
     folium.GeoJson(

@@ -159,14 +159,15 @@ def sync_url(state: PageState) -> None:
 
 
 def reset_filters() -> None:
-    """Button callback: clear every filter and the URL warnings (widgets are re-seeded)."""
+    """Button callback: clear every filter and the URL warnings."""
     ss = st.session_state
     for facet in FACETS:
         ss[f"f_{facet}"] = []
     ss["f_q"] = ""
     ss[_WARNINGS] = []
-    for key in [k for k in ss if str(k).startswith(_WIDGET_PREFIX + "f_")]:
-        del ss[key]
+    # Widgets keep their browser-side value even when their key is deleted: overwrite it.
+    for key in [str(k) for k in ss.keys() if str(k).startswith(_WIDGET_PREFIX + "f_")]:
+        ss[key] = "" if key.startswith(_WIDGET_PREFIX + "f_q_") else []
 
 
 def fingerprint(labels: Iterable[object]) -> str:

@@ -65,8 +65,9 @@ UNRESOLVED_STYLE = {
 HIGHLIGHT_DISTRICT_STYLE = {"color": "#1f4e9c", "weight": 4, "fillColor": "#1f4e9c", "fillOpacity": 0.06}
 
 BASEMAP_STYLES: dict[str, dict[str, object]] = {
-    "water": {"color": "#7fb8e0", "weight": 1, "fillColor": "#a9d3f0", "fillOpacity": 0.8},
-    "river": {"color": "#7fb8e0", "weight": 4, "fillOpacity": 0.0},
+    # Pale, thin water: project lines "in progress" are a saturated blue drawn thicker.
+    "water": {"color": "#bcd8ec", "weight": 1, "fillColor": "#d5e7f4", "fillOpacity": 0.9},
+    "river": {"color": "#bcd8ec", "weight": 3, "fillOpacity": 0.0},
     "park": {"color": "#9fcf8f", "weight": 0.5, "fillColor": "#cfe8c2", "fillOpacity": 0.7},
     "major": {"color": "#b5b5b5", "weight": 3, "fillOpacity": 0.0},
     "street": {"color": "#cfcfcf", "weight": 1.5, "fillOpacity": 0.0},
@@ -80,7 +81,8 @@ CHOROPLETH_RAMP: tuple[str, ...] = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", 
 BASE_CSS = """
 <style>
 .pv-district-label {font: 600 12px/1.2 sans-serif; color: #222; text-shadow: 0 0 3px #fff, 0 0 3px #fff;
-  white-space: nowrap; transform: translate(-50%, -50%); display: inline-block; pointer-events: none;}
+  white-space: nowrap; transform: translate(-50%, -50%); display: inline-block; pointer-events: none;
+  text-align: center;}
 .pv-district-label.pv-unresolved {color: #666; font-style: italic;}
 .pv-legend {background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
   font: 12px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 260px;}
@@ -120,17 +122,16 @@ h1 {font-size: 2.6rem !important;}
 
 #: Standalone export (summary page): print on A4 landscape, one page.
 EXPORT_CSS = """
-body {font: 14px/1.4 sans-serif; margin: 16px; color: #222;}
+body {font: 14px/1.4 sans-serif; padding: 12px 16px !important; box-sizing: border-box; color: #222;}
 h1 {font-size: 22px; margin: 0 0 8px;}
 table {border-collapse: collapse; margin: 8px 0 16px; font-size: 13px;}
 th, td {border: 1px solid #bbb; padding: 3px 7px; text-align: left;}
 th {background: #eee;}
-td.num {text-align: right;}
 .folium-map {height: 560px !important; width: 100%;}
 .pv-note {color: #555; font-size: 12px;}
 @media print {
   @page {size: A4 landscape; margin: 10mm;}
-  body {margin: 0;}
+  body {padding: 0 !important;}
   .folium-map {height: 120mm !important; page-break-inside: avoid;}
   .leaflet-control-zoom, .leaflet-control-layers, .leaflet-control-zoom-fullscreen {display: none;}
 }
