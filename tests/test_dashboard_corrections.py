@@ -1,0 +1,127 @@
+"""Planners' pins (SQLite) and the planner login: storage, application at rebuild, hashing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dashboard import auth, corrections
+from dashboard.config import ConfigError, load_settings, writable
+
+
+def _feature(fid: str, geometry: dict | None = None) -> dict:
+    return {
+        "type": "Feature",
+        "id": fid,
+        "geometry": geometry,
+        "properties": {"id": fid, "precision": "none"},
+    }
+
+
+def test_add_list_delete_keeps_history(tmp_path: Path) -> None:
+    db = tmp_path / "corrections.sqlite"
+    first = corrections.add_correction(
+        db, "m1-l1-01", 42.1, 24.7, "Ана", "по снимка", now="2024-01-01T10:00:00Z"
+    )
+    second = corrections.add_correction(db, "m1-l2-01", 42.2, 24.8, "Боби")
+    assert (first.id, second.id) == (1, 2)
+    assert first.source == "manual correction #1 by Ана at 2024-01-01T10:00:00Z"
+    assert [c.id for c in corrections.list_corrections(db)] == [1, 2]
+    assert corrections.delete_correction(db, 1, "Боби", now="2024-01-02T00:00:00Z")
+    assert not corrections.delete_correction(db, 1, "Боби")  # already withdrawn
+    assert [c.id for c in corrections.list_corrections(db)] == [2]
+    withdrawn = corrections.list_corrections(db, include_deleted=True)[0]
+    assert (withdrawn.deleted_at, withdrawn.deleted_by) == ("2024-01-02T00:00:00Z", "Боби")
+
+
+def test_invalid_pins_are_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    db = tmp_path / "corrections.sqlite"
+    for bad in ((" ", 42.1, 24.7, "Ана"), ("x", 91.0, 24.7, "Ана"), ("x", 42.1, 24.7, "  ")):
+        with pytest.raises(ValueError):
+            corrections.add_correction(db, *bad)
+    assert corrections.list_corrections(db) == []
+
+
+def test_a_failed_transaction_rolls_back(tmp_path: Path) -> None:
+    db = tmp_path / "corrections.sqlite"
+    corrections.add_correction(db, "a", 42.1, 24.7, "Ана")
+    with pytest.raises(sqlite3.IntegrityError):  # the CHECK constraint fires inside the transaction
+        with corrections._connect(db) as conn, corrections._transaction(conn):
+            conn.execute("UPDATE corrections SET note = 'changed'")
+            conn.execute(
+                "INSERT INTO corrections (project_id, lon, lat, user, created_at) VALUES ('b', 999, 0, 'x', 't')"
+            )
+    assert [c.note for c in corrections.list_corrections(db)] == [""]
+
+
+def test_apply_corrections_latest_pin_wins_and_inputs_are_untouched(tmp_path: Path) -> None:
+    db = tmp_path / "corrections.sqlite"
+    features = [_feature("a"), _feature("b", {"type": "Point", "coordinates": [24.0, 42.0]})]
+    assert corrections.apply_corrections(features, db) == features  # no database: nothing changes
+    assert not db.exists()  # …and none is created
+    corrections.add_correction(db, "a", 42.1, 24.7, "Ана", now="t1")
+    corrections.add_correction(db, "a", 42.15, 24.75, "Боби", now="t2")
+    corrections.add_correction(db, "gone", 42.1, 24.7, "Ана")
+    out = corrections.apply_corrections(features, db)
+    assert out[0]["geometry"] == {"type": "Point", "coordinates": [24.75, 42.15]}
+    props = out[0]["properties"]
+    assert props["precision"] == "manual" and props["corrected"] and props["correction_id"] == 2
+    assert props["geocode_source"] == "manual correction #2 by Боби at t2"
+    assert features[0]["geometry"] is None and features[0]["properties"]["precision"] == "none"
+    assert out[1] is features[1]
+    assert [pin.project_id for pin in corrections.orphans(features, db)] == ["gone"]
+    corrections.delete_correction(db, 2, "Ана")
+    assert corrections.apply_corrections(features, db)[0]["geometry"]["coordinates"] == [24.7, 42.1]
+
+
+def test_version_changes_with_every_write(tmp_path: Path) -> None:
+    db = tmp_path / "corrections.sqlite"
+    seen = {corrections.version(db)}
+    corrections.add_correction(db, "a", 42.1, 24.7, "Ана")
+    seen.add(corrections.version(db))
+    corrections.delete_correction(db, 1, "Ана")
+    seen.add(corrections.version(db))
+    assert len(seen) == 3
+
+
+def test_the_app_writes_only_inside_the_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLOVDIV_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PLOVDIV_CORRECTIONS_DB", str(tmp_path / "elsewhere.sqlite"))
+    settings = load_settings()
+    with pytest.raises(ConfigError, match="outside the data folder"):
+        writable(settings.corrections_db, settings)
+    monkeypatch.delenv("PLOVDIV_CORRECTIONS_DB")
+    settings = load_settings()
+    assert writable(settings.corrections_db, settings) == tmp_path / "data" / "corrections.sqlite"
+    with pytest.raises(ConfigError):
+        writable(tmp_path / "data" / ".." / "escape.sqlite", settings)
+
+
+def test_password_hashing_and_verification() -> None:
+    stored = auth.parse_setting("s3cret")
+    assert stored is not None and auth.verify("s3cret", stored)
+    assert not auth.verify("S3cret", stored) and not auth.verify("", stored)
+    encoded = auth.hash_password("s3cret").encode()
+    assert encoded.startswith("scrypt$") and "s3cret" not in encoded
+    assert auth.verify("s3cret", auth.parse_setting(encoded))
+    assert auth.parse_setting("") is None
+    assert auth.parse_setting("scrypt$zz$zz") is None  # malformed hash: editing off, not open
+    assert not auth.verify("anything", None)
+
+
+def test_login_throttle_locks_after_repeated_failures() -> None:
+    throttle = auth.Throttle()
+    for _ in range(auth.MAX_ATTEMPTS - 1):
+        throttle.record(False, now=100.0)
+    assert throttle.remaining_lock(now=100.0) == 0
+    throttle.record(False, now=100.0)
+    assert throttle.remaining_lock(now=100.0) == auth.LOCKOUT_S
+    assert throttle.remaining_lock(now=100.0 + auth.LOCKOUT_S) == 0
+    throttle.record(True)
+    assert throttle.failures == 0
+
+
+def test_password_setting_from_env_first() -> None:
+    assert auth.configured_setting("from-env") == "from-env"

@@ -1,0 +1,178 @@
+"""The views run in-process (Streamlit's AppTest): login, pins, uploads, notices, URL state.
+
+Faster than the browser tests and independent of Chromium; the browser tests check what only
+a browser can (drawing, downloads, offline requests).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import corrections
+from dashboard.upload import UploadError, check_upload
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "data" / "dashboard"
+MINI_REPORT = (
+    "\tОТЧЕТ\n\n"
+    "\tПРИОРИТЕТ 1. ГРАДСКА СРЕДА\n\n"
+    "\tМярка 1.1. Пътища\n\n"
+    "\tРеконструкция на ул. „Първа“\n"
+    "\t- Завършена е реконструкцията на ул. „Първа“.\n"
+    "\t- Търси се финансиране за ул. „<script>Втора</script>“.\n"
+)
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Environment of the fixture app; returns the data folder."""
+    monkeypatch.setenv("PLOVDIV_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PLOVDIV_PROJECTS", str(FIXTURES / "projects.geojson"))
+    monkeypatch.setenv("PLOVDIV_DISTRICTS", str(FIXTURES / "districts.geojson"))
+    monkeypatch.setenv("PLOVDIV_BASEMAP", str(FIXTURES / "basemap.geojson"))
+    monkeypatch.setenv("PLOVDIV_GEOCODER", "tests.dashboard_fakes:FakeGeocoder")
+    monkeypatch.setenv("PLOVDIV_TILES", "off")
+    monkeypatch.delenv("PLOVDIV_PLANNER_PASSWORD", raising=False)
+    monkeypatch.delenv("PLOVDIV_CORRECTIONS_DB", raising=False)
+    return tmp_path
+
+
+def run_app(query: dict[str, str | list[str]] | None = None) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def texts(elements: object) -> list[str]:
+    return [str(e.value) for e in elements]  # type: ignore[attr-defined]
+
+
+def by_label(elements: object, label: str):  # noqa: ANN201 - an AppTest element
+    return next(e for e in elements if e.label == label)  # type: ignore[attr-defined]
+
+
+def test_editing_is_off_without_a_password(app_env: Path) -> None:
+    at = run_app({"view": "planners"})
+    assert not at.exception
+    assert any("Редакцията е изключена" in m for m in texts(at.info))
+    assert not [b for b in at.button if "Запази" in b.label]
+    assert not (app_env / "corrections.sqlite").exists()
+
+
+def test_planner_login_and_pin(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLOVDIV_PLANNER_PASSWORD", "s3cret")
+    at = run_app({"view": "planners"})
+    assert not [b for b in at.button if b.label == "Запази корекцията"]  # residents see no form
+    by_label(at.text_input, "Вашето име").set_value("Ана")
+    by_label(at.text_input, "Парола").set_value("wrong")
+    at.button(key="FormSubmitter:planner_login-Вход").click().run()
+    assert "Грешна парола." in texts(at.error)
+    assert not [b for b in at.button if b.label == "Запази корекцията"]
+    by_label(at.text_input, "Вашето име").set_value("Ана")
+    by_label(at.text_input, "Парола").set_value("s3cret")
+    at.button(key="FormSubmitter:planner_login-Вход").click().run()
+    assert any("Влезли сте като Ана." in c for c in texts(at.caption))
+    assert at.selectbox(key="pin_project").value == "t-district"  # unlocated records first
+    at.number_input(key="pin_lat").set_value(30.0)
+    at.number_input(key="pin_lon").set_value(24.75)
+    at.button(key="FormSubmitter:pin_form-Запази корекцията").click().run()
+    assert "Точката е извън Пловдив; корекцията не е записана." in texts(at.error)
+    at.number_input(key="pin_lat").set_value(42.1275)
+    at.button(key="FormSubmitter:pin_form-Запази корекцията").click().run()
+    assert "Корекция №1 е записана." in texts(at.success)
+    [pin] = corrections.list_corrections(app_env / "corrections.sqlite")
+    assert (pin.project_id, pin.lat, pin.lon, pin.user) == ("t-district", 42.1275, 24.75, "Ана")
+    assert any(
+        c.startswith("14 от 14 проекта отговарят на филтрите: 11 на картата") for c in texts(at.caption)
+    )
+    at.button(key="pin_delete_1").click().run()
+    assert "Корекция №1 е изтрита." in texts(at.success)
+    assert corrections.list_corrections(app_env / "corrections.sqlite") == []
+
+
+def test_corrections_outside_the_data_folder_are_refused(
+    app_env: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLOVDIV_PLANNER_PASSWORD", "s3cret")
+    outside = tmp_path_factory.mktemp("elsewhere") / "corrections.sqlite"
+    monkeypatch.setenv("PLOVDIV_CORRECTIONS_DB", str(outside))
+    at = run_app({"view": "planners"})
+    assert any("outside the data folder" in e for e in texts(at.error))
+    assert not outside.exists()
+
+
+def test_uploaded_report_is_extracted_in_memory(app_env: Path) -> None:
+    at = run_app({"view": "planners"})
+    uploader = at.file_uploader(key="report_upload")
+    uploader.upload("other-year.txt", MINI_REPORT.encode("cp1251"), "text/plain").run()
+    assert any(s.startswith("other-year.txt: 2 проекта") for s in texts(at.success))
+    table = at.dataframe[-1].value
+    assert "<script>" in " ".join(table["Име"])  # shown as text in a grid cell
+    assert sorted(p.name for p in app_env.iterdir()) == []  # nothing written
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("big.txt", b"a" * (5 * 1024 * 1024 + 1), "позволени са до 5242880"),
+        ("binary.txt", b"\x00\x01\x02", "не може да се обработи"),
+        ("plain.txt", "Просто текст без структура.".encode(), "не може да се обработи"),
+    ],
+)
+def test_bad_uploads_get_clear_errors(app_env: Path, name: str, content: bytes, message: str) -> None:
+    at = run_app({"view": "planners"})
+    at.file_uploader(key="report_upload").upload(name, content, "text/plain").run()
+    assert any(message in e for e in texts(at.error)), texts(at.error)
+
+
+def test_invalid_url_values_are_reported_and_state_goes_to_the_url(app_env: Path) -> None:
+    at = run_app({"status": ["stalled", "bogus"], "lang": "xx", "my": "Нигде"})
+    [warning] = texts(at.warning)
+    assert "status=bogus" in warning and "lang=xx" in warning and "my=Нигде" in warning
+    assert at.query_params["status"] in ("stalled", ["stalled"])
+    assert "lang" not in at.query_params
+    by_label(at.sidebar.text_input, "Търсене (кирилица или латиница)").set_value("парк").run()
+    assert at.query_params["q"] in ("парк", ["парк"])
+
+
+def test_only_small_txt_files_are_accepted() -> None:
+    with pytest.raises(UploadError, match=r"\.txt"):
+        check_upload("report.pdf", 10, "bg")
+    with pytest.raises(UploadError, match="5242880"):
+        check_upload("report.TXT", 5 * 1024 * 1024 + 1, "en")
+    check_upload("report.TXT", 5 * 1024 * 1024, "en")
+
+
+def test_missing_register_says_how_to_build_it(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLOVDIV_PROJECTS", str(app_env / "missing.geojson"))
+    at = run_app()
+    assert any("Регистърът липсва" in e for e in texts(at.error))
+
+
+def test_place_search_degrades_without_a_geocoder(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLOVDIV_GEOCODER", "tests.no_such_module:Geocoder")
+    at = run_app({"view": "residents", "place": "ул. Кукуш"})
+    assert not at.exception
+    assert any("Търсенето на места още не е налично" in m for m in texts(at.info))
+    monkeypatch.setenv("PLOVDIV_GEOCODER", "tests.dashboard_fakes:BrokenGeocoder")
+    at = run_app({"view": "residents", "place": "ул. Кукуш"})
+    assert any("не е намерено" in w for w in texts(at.warning))
+
+
+def test_unreachable_tile_server_falls_back_to_the_offline_basemap(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLOVDIV_TILES", "http://127.0.0.1:9/{z}/{x}/{y}.png")
+    at = run_app()
+    assert any("използва се офлайн основа" in m for m in texts(at.info))
+
+
+def test_every_view_runs_in_english(app_env: Path) -> None:
+    for view in ("map", "residents", "planners", "councillors"):
+        at = run_app({"view": view, "lang": "en", "sd": "Тракия", "my": "Южен", "place": "Kamenitsa"})
+        assert not at.exception, view
+        assert at.title[0].value.startswith("Plovdiv — projects")
