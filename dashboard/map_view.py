@@ -12,6 +12,7 @@ Text from the report is escaped here (``escaping.html_text``) before it becomes 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,10 +20,11 @@ import folium
 import pandas as pd
 import streamlit as st
 from branca.element import Element, MacroElement
+from folium.map import Layer
 from folium.plugins import Fullscreen, MarkerCluster
 from folium.template import Template
 from folium.utilities import JsCode
-from shapely.geometry import mapping
+from shapely.geometry import GeometryCollection, mapping
 from shapely.geometry.base import BaseGeometry
 from streamlit_folium import st_folium
 
@@ -127,6 +129,52 @@ class Attribution(MacroElement):
         self.text = text
 
 
+def compact_json(obj: Any) -> str:
+    """JSON for a ``<script>``: UTF-8 (not ``\\uXXXX``: Cyrillic would triple in size), no
+    spaces, and the characters that could end the script or the JS string escaped."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):  # fmt: skip
+        text = text.replace(char, escaped)
+    return text
+
+
+class DataLayer(Layer):
+    """A GeoJSON layer drawn from its features' own properties.
+
+    ``style`` styles lines and polygons; points become awesome-markers from ``marker`` and
+    ``icon``; ``tip`` and ``pop`` are bound as tooltip and popup (already escaped HTML).
+    Why not ``folium.GeoJson``: it writes the data ASCII-escaped and adds a style table per
+    feature; this layer ships each feature once, compactly.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data }}, {
+            pointToLayer: {{ this.point_to_layer }},
+            onEachFeature: {{ this.bind_texts }},
+            style: function(feature) { return feature.properties.style || {}; },
+            interactive: {{ this.interactive|tojson }}
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(
+        self,
+        features: list[dict[str, Any]],
+        name: str | None = None,
+        *,
+        interactive: bool = True,
+        control: bool = True,
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=control, show=True)
+        self._name = "DataLayer"
+        self.data = compact_json({"type": "FeatureCollection", "features": features})
+        self.interactive = interactive
+        self.point_to_layer = _POINT_TO_LAYER.js_code
+        self.bind_texts = _BIND_TEXTS.js_code
+
+
 def popup_html(row: pd.Series, lang: Lang) -> str:
     """The popup: name, status with its evidence, categories, programme place, location, source."""
     e = html_text
@@ -205,17 +253,26 @@ def project_features(records: pd.DataFrame, lang: Lang) -> dict[str, tuple[list[
                 "icon": CATEGORY_ICONS.get(row["category"], "circle-info"),
             }
             point_list.append({"type": "Feature", "properties": point_props, "geometry": mapping(point)})
-        for part in others:
-            polygonal = part.geom_type.endswith("Polygon")
+        if others:
+            # One feature per record (its popup shipped once), however many parts it has.
+            shape = (
+                row["geometry"]
+                if not points
+                else others[0]
+                if len(others) == 1
+                else GeometryCollection(others)
+            )
+            polygonal = any(part.geom_type.endswith("Polygon") for part in others)
+            lines = any(part.geom_type.endswith("LineString") for part in others)
             shape_style = {
                 "color": style.hex,
-                "weight": 2 if polygonal else 5,
+                "weight": 5 if lines else 2,
                 "opacity": 0.9,
                 "fillColor": style.hex,
                 "fillOpacity": 0.35 if polygonal else 0.0,
             }
             shape_props = {**props, "style": shape_style}
-            shape_list.append({"type": "Feature", "properties": shape_props, "geometry": mapping(part)})
+            shape_list.append({"type": "Feature", "properties": shape_props, "geometry": mapping(shape)})
     return layers
 
 
@@ -265,16 +322,11 @@ def _district_layer(districts: Any, lang: Lang, highlight: str | None) -> folium
             icon=folium.DivIcon(html=f'<div class="{css}">{html_label}</div>', class_name="pv-district-icon"),
             interactive=False,
         ).add_to(group)
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        on_each_feature=_BIND_TEXTS,
-        control=False,
-        bubblingMouseEvents=True,
-    ).add_to(group)
+    DataLayer(features, control=False).add_to(group)
     return group
 
 
-def basemap_layer(basemap: dict[str, Any], lang: Lang) -> folium.GeoJson:
+def basemap_layer(basemap: dict[str, Any], lang: Lang) -> DataLayer:
     """The offline basemap: non-interactive, styled per layer."""
     features = [
         {
@@ -285,11 +337,7 @@ def basemap_layer(basemap: dict[str, Any], lang: Lang) -> folium.GeoJson:
         }
         for f in basemap.get("features", [])
     ]
-    return folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=html_text(t("layer_basemap", lang)),
-        interactive=False,
-    )
+    return DataLayer(features, name=html_text(t("layer_basemap", lang)), interactive=False)
 
 
 def bounds_of(records: pd.DataFrame, districts: Any) -> list[list[float]] | None:
@@ -347,19 +395,13 @@ def project_map(
         label = f'<i class="fa fa-{icon}"></i> {name} ({len(points) + len(shapes)})'
         group = folium.FeatureGroup(name=label).add_to(m)
         if shapes:
-            folium.GeoJson(
-                {"type": "FeatureCollection", "features": shapes}, on_each_feature=_BIND_TEXTS
-            ).add_to(group)
+            DataLayer(shapes).add_to(group)
         if points:
             cluster = MarkerCluster(
                 control=False,
                 options={"showCoverageOnHover": False, "maxClusterRadius": 40, "disableClusteringAtZoom": 17},
             ).add_to(group)
-            folium.GeoJson(
-                {"type": "FeatureCollection", "features": points},
-                on_each_feature=_BIND_TEXTS,
-                pointToLayer=_POINT_TO_LAYER,
-            ).add_to(cluster)
+            DataLayer(points).add_to(cluster)
     if search is not None:
         folium.Circle(
             [search.lat, search.lon],
@@ -381,6 +423,19 @@ def project_map(
     box = fit or bounds_of(records, districts)
     if box:
         m.fit_bounds(box)
+    return lean_assets(m)
+
+
+#: What our maps use of folium's default libraries: no jQuery, Bootstrap or glyphicons (only
+#: folium's own popups and icons need them; ours are plain Leaflet + Font Awesome).
+_LEAN_JS = {"leaflet", "awesome_markers"}
+_LEAN_CSS = {"leaflet_css", "awesome_markers_font_css", "awesome_markers_css"}
+
+
+def lean_assets(m: folium.Map) -> folium.Map:
+    """Drop the libraries the map does not use (~400 kB less to load and parse per map)."""
+    m.default_js = [(name, url) for name, url in m.default_js if name in _LEAN_JS]
+    m.default_css = [(name, url) for name, url in m.default_css if name in _LEAN_CSS]
     return m
 
 

@@ -29,9 +29,11 @@ from dashboard.map_view import (
     MAX_ZOOM,
     PLOVDIV_CENTER,
     Attribution,
+    DataLayer,
     MapControl,
     basemap_layer,
     bounds_of,
+    lean_assets,
     show_map,
 )
 from dashboard.page import ViewContext
@@ -142,10 +144,7 @@ def choropleth_map(ctx: ViewContext, stats: pd.DataFrame, metric: str) -> folium
                 "geometry": row["geometry"].__geo_interface__,
             }
         )
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        on_each_feature=folium.JsCode("function(f, l) { l.bindTooltip(f.properties.tip, {sticky: true}); }"),
-    ).add_to(m)
+    DataLayer(features, control=False).add_to(m)
     for _, row in districts.iterrows():
         point = row["geometry"].representative_point()
         text = f"{html_text(ctx.district_label(row['name']))}<br>{float(stats.loc[row['name'], column]):g}"
@@ -166,7 +165,7 @@ def choropleth_map(ctx: ViewContext, stats: pd.DataFrame, metric: str) -> folium
     if box:
         m.fit_bounds(box)
     Fullscreen(position="topleft").add_to(m)
-    return m
+    return lean_assets(m)
 
 
 def _unresolved(districts: gpd.GeoDataFrame, name: str) -> bool:
