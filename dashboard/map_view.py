@@ -382,8 +382,10 @@ def project_map(
         folium.TileLayer(
             tiles=tiles, attr=html_text(OSM_ATTRIBUTION), name="OpenStreetMap", max_zoom=MAX_ZOOM
         ).add_to(m)
-    elif basemap:
-        basemap_layer(basemap, lang).add_to(m)
+    else:
+        if basemap:
+            basemap_layer(basemap, lang).add_to(m)
+        # Districts and geocoded places come from OpenStreetMap too: always credited.
         m.add_child(Attribution(html_text(OSM_ATTRIBUTION)))
     if len(districts):
         _district_layer(districts, lang, highlight_district).add_to(m)

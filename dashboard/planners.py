@@ -124,7 +124,7 @@ def choropleth_map(ctx: ViewContext, stats: pd.DataFrame, metric: str) -> folium
     m.get_root().header.add_child(folium.Element(BASE_CSS))
     if ctx.basemap:
         basemap_layer(ctx.basemap, lang).add_to(m)
-        m.add_child(Attribution(html_text(OSM_ATTRIBUTION)))
+    m.add_child(Attribution(html_text(OSM_ATTRIBUTION)))  # the districts are OSM data too
     resolved = stats.loc[[n for n in stats.index if not _unresolved(districts, n)], column]
     bins = _bins(resolved)
     features = []
