@@ -153,7 +153,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         collection = build_basemap(args.osm, args.gazetteer)
         atomic_write_text(args.out, json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n")
-        args.out.chmod(0o644)  # readable by the web server like the other data files
     except BasemapError as exc:
         print(f"basemap: error: {exc}", file=sys.stderr)
         return 2
