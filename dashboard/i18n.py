@@ -142,7 +142,6 @@ TEXT: dict[str, dict[Lang, str]] = {
     "source_line": {"bg": "ред {n}", "en": "line {n}"},
     "line": {"bg": "Ред", "en": "Line"},
     "reason": {"bg": "Причина", "en": "Reason"},
-    "location_source": {"bg": "Източник на местоположението", "en": "Location source"},
     "no_evidence": {"bg": "няма изрична фраза (по подразбиране)", "en": "no explicit phrase (default)"},
     "count": {"bg": "Брой", "en": "Count"},
     "distance_m": {"bg": "Разстояние, м", "en": "Distance, m"},
@@ -228,10 +227,6 @@ TEXT: dict[str, dict[Lang, str]] = {
     "corrections_error": {
         "bg": "Корекциите не са достъпни: {error}",
         "en": "Corrections unavailable: {error}",
-    },
-    "manual_source": {
-        "bg": "ръчна корекция №{id} от {user} на {time}",
-        "en": "manual correction #{id} by {user} at {time}",
     },
     # report upload
     "upload_title": {"bg": "Друг отчет", "en": "Another report"},

@@ -44,7 +44,6 @@ class ViewContext:
     page: state.PageState
     basemap: dict[str, Any] | None
     tiles: str | None
-    options: dict[str, list[str]]
 
     def district_label(self, name: str) -> str:
         """A district as shown in the current language."""
@@ -199,6 +198,6 @@ def run(views: Mapping[str, View]) -> None:
         if tiles
         else load_basemap(str(settings.basemap), mtime(settings.basemap), str(settings.gazetteer))
     )
-    ctx = ViewContext(settings, lang, register, selected, page, basemap, tiles, options)
+    ctx = ViewContext(settings, lang, register, selected, page, basemap, tiles)
     views.get(page.view, views["map"])(ctx)
     state.sync_url(state.current())
