@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export, state
-from dashboard.i18n import CATEGORIES, STATUSES, Lang, category_label, status_label, t
+from dashboard.i18n import CATEGORIES, STATUSES, Lang, category_label, status_label, t, tm
 from dashboard.map_view import fit_districts, project_map, show_map
 from dashboard.page import ViewContext
 from dashboard.tables import works_table
@@ -87,7 +87,7 @@ def render(ctx: ViewContext) -> None:
     rows = summary_rows(ctx, district)
     label = ctx.district_label(district) if district else t("whole_city", lang)
     title = t("summary_title", lang, d=label)
-    st.header(title)
+    st.header(tm("summary_title", lang, d=label))
     counts = rows["status"].value_counts()
     shown = [s for s in STATUSES if counts.get(s, 0)]
     for col, status in zip(st.columns(max(len(shown), 1)), shown, strict=False):

@@ -13,7 +13,8 @@ from __future__ import annotations
 import html
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+# Markdown punctuation, plus ":" and "@" so GFM does not autolink "http://…" or e-mail addresses.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:@])")
 
 
 def html_text(value: object) -> str:

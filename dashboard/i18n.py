@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from dashboard.escaping import md_text
+
 Lang = Literal["bg", "en"]
 LANGS: tuple[Lang, ...] = ("bg", "en")
 
@@ -278,6 +280,16 @@ def t(key: str, lang: Lang, **values: object) -> str:
     """The label ``key`` in ``lang``, formatted with ``values``."""
     text = TEXT[key][lang]
     return text.format(**values) if values else text
+
+
+def tm(key: str, lang: Lang, **values: object) -> str:
+    """The label with its values escaped for Markdown.
+
+    Why: ``st.info``/``st.warning``/headers render Markdown, and the values can come from the
+    URL, an uploaded file's name or OSM names; ``![](http://…)`` there would make every
+    visitor's browser fetch an outside URL.
+    """
+    return t(key, lang, **{name: md_text(value) for name, value in values.items()})
 
 
 def _label(table: dict[str, dict[Lang, str]], code: str, lang: Lang) -> str:

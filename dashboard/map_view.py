@@ -40,6 +40,7 @@ from dashboard.i18n import (
     precision_label,
     status_label,
     t,
+    tm,
 )
 from dashboard.page import ViewContext
 from dashboard.styles import (
@@ -473,7 +474,7 @@ def render(ctx: ViewContext) -> None:
     )  # fmt: skip
     show_map(m, key="main_map", height=820 if ctx.page.present else 620)
     if ctx.register.districts.empty:
-        st.info(t("districts_missing", ctx.lang, path=ctx.settings.districts))
+        st.info(tm("districts_missing", ctx.lang, path=ctx.settings.districts))
     if not ctx.basemap and not ctx.tiles:
         st.caption(t("basemap_missing", ctx.lang))
     render_unlocated(ctx.selected, ctx.lang)

@@ -28,6 +28,7 @@ from dashboard.i18n import (
     precision_label,
     status_label,
     t,
+    tm,
     view_label,
 )
 from dashboard.styles import PAGE_CSS, PRESENTATION_CSS
@@ -77,7 +78,7 @@ def tile_server_reachable(url: str) -> bool:
 def _load(settings: Settings, lang: Lang) -> Register | None:
     """The register, or None after an error message on the page."""
     if not settings.projects.exists():
-        st.error(t("register_missing", lang, path=settings.projects))
+        st.error(tm("register_missing", lang, path=settings.projects))
         return None
     try:
         return load_register(
@@ -89,7 +90,7 @@ def _load(settings: Settings, lang: Lang) -> Register | None:
             corrections.version(settings.corrections_db),
         )
     except RegisterError as exc:
-        st.error(t("register_invalid", lang, error=exc))
+        st.error(tm("register_invalid", lang, error=exc))
         return None
 
 
@@ -165,7 +166,7 @@ def run(views: Mapping[str, View]) -> None:
 
     st.title(t("title", lang))
     if state.url_warnings():
-        st.warning(t("url_invalid", lang, items=", ".join(state.url_warnings())))
+        st.warning(tm("url_invalid", lang, items=", ".join(state.url_warnings())))
     if not page.present:
         state.stateful(
             st.segmented_control,

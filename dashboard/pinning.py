@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import auth, corrections
 from dashboard.config import ConfigError, writable
 from dashboard.escaping import md_text
-from dashboard.i18n import Lang, display_name, status_label, t
+from dashboard.i18n import Lang, display_name, status_label, t, tm
 from dashboard.map_view import project_map, show_map
 from dashboard.page import ViewContext
 
@@ -77,7 +77,7 @@ def _editor(ctx: ViewContext, db: Path) -> None:
     """Project choice, the click map, coordinates, save; the list with withdraw buttons."""
     lang, user = ctx.lang, st.session_state[_USER]
     records = ctx.register.records
-    st.caption(t("logged_in_as", lang, user=user))
+    st.caption(tm("logged_in_as", lang, user=user))
     if st.button(t("logout_button", lang)):
         del st.session_state[_USER]
         st.rerun()
@@ -135,7 +135,7 @@ def render(ctx: ViewContext) -> None:
         st.success(flash)
     if ctx.register.orphan_corrections:
         ids = ", ".join(f"#{i}" for i in ctx.register.orphan_corrections)
-        st.warning(t("orphans", lang, ids=ids))
+        st.warning(tm("orphans", lang, ids=ids))
     stored = auth.parse_setting(auth.configured_setting(ctx.settings.planner_password))
     if stored is None:
         st.info(t("editing_off", lang))
@@ -143,7 +143,7 @@ def render(ctx: ViewContext) -> None:
     try:
         db = writable(ctx.settings.corrections_db, ctx.settings)
     except ConfigError as exc:
-        st.error(t("corrections_error", lang, error=exc))
+        st.error(tm("corrections_error", lang, error=exc))
         return
     if not st.session_state.get(_USER):
         _login(lang, stored)
@@ -151,4 +151,4 @@ def render(ctx: ViewContext) -> None:
     try:
         _editor(ctx, db)
     except (OSError, corrections.sqlite3.Error, ValueError) as exc:
-        st.error(t("corrections_error", lang, error=exc))
+        st.error(tm("corrections_error", lang, error=exc))

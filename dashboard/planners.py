@@ -24,7 +24,7 @@ from dashboard import pinning, state, upload
 from dashboard.config import OSM_ATTRIBUTION
 from dashboard.data import NO_DISTRICT
 from dashboard.escaping import html_text
-from dashboard.i18n import CATEGORIES, STATUSES, Lang, category_label, status_label, t
+from dashboard.i18n import CATEGORIES, STATUSES, Lang, category_label, status_label, t, tm
 from dashboard.map_view import (
     MAX_ZOOM,
     PLOVDIV_CENTER,
@@ -202,7 +202,7 @@ def render(ctx: ViewContext) -> None:
     records = ctx.selected
     districts = ctx.register.districts
     if districts.empty:
-        st.info(t("districts_missing", lang, path=ctx.settings.districts))
+        st.info(tm("districts_missing", lang, path=ctx.settings.districts))
     else:
         stats = district_stats(records, districts)
         st.session_state.setdefault("pmetric", METRICS[0])

@@ -24,7 +24,7 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from dashboard import state
-from dashboard.i18n import status_label, t
+from dashboard.i18n import status_label, t, tm
 from dashboard.map_view import SearchPin, fit_districts, project_map, show_map
 from dashboard.page import ViewContext
 from dashboard.tables import works_table
@@ -189,13 +189,13 @@ def render(ctx: ViewContext) -> None:
     if page.place.strip():
         geocoder, why = load_geocoder(ctx.settings.geocoder, str(ctx.settings.gazetteer))
         if geocoder is None:
-            st.info(t("geocoder_missing", lang, error=why))
+            st.info(tm("geocoder_missing", lang, error=why))
         else:
             place = find_place(geocoder, page.place.strip())
             if place is None:
-                st.warning(t("place_not_found", lang, q=page.place.strip()))
+                st.warning(tm("place_not_found", lang, q=page.place.strip()))
             else:
-                st.success(t("place_found", lang, name=place.label))
+                st.success(tm("place_found", lang, name=place.label))
                 pin = SearchPin(place.lat, place.lon, place.label, page.radius)
                 close = nearby(selected, place, page.radius)
     fit = circle_bounds(pin.lat, pin.lon, pin.radius_m) if pin else None
@@ -210,13 +210,13 @@ def render(ctx: ViewContext) -> None:
         if close.empty:
             st.caption(t("nearby_none", lang, r=page.radius))
         else:
-            st.subheader(t("nearby", lang, n=len(close), r=page.radius, q=pin.label))
+            st.subheader(tm("nearby", lang, n=len(close), r=page.radius, q=pin.label))
             st.dataframe(
                 works_table(close, lang, with_distance=True), hide_index=True, width="stretch", key="nearby"
             )
     if page.my:
         mine = selected[selected["map_districts"].map(lambda ds: page.my in ds)]
-        st.subheader(t("in_my_district", lang, d=ctx.district_label(page.my), n=len(mine)))
+        st.subheader(tm("in_my_district", lang, d=ctx.district_label(page.my), n=len(mine)))
         counts = mine["status"].value_counts()
         cols = st.columns(max(len(counts), 1))
         for col, (status, n) in zip(cols, counts.items(), strict=False):

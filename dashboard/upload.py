@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import Lang, category_label, status_label, t
+from dashboard.escaping import md_text
+from dashboard.i18n import Lang, category_label, status_label, t, tm
 from dashboard.page import ViewContext
 from extraction.outline import parse_outline
 from extraction.projects import extract_projects
@@ -88,12 +89,12 @@ def render(ctx: ViewContext) -> None:
         check_upload(uploaded.name, len(data), lang)
         extracted = extract(data, uploaded.name, hashlib.sha256(data).hexdigest())
     except UploadError as exc:
-        st.error(str(exc))
+        st.error(md_text(exc))
         return
     except ReportError as exc:
-        st.error(t("upload_error", lang, error=exc))
+        st.error(tm("upload_error", lang, error=exc))
         return
-    st.success(t("upload_result", lang, name=extracted.name, n=len(extracted.records)))
+    st.success(tm("upload_result", lang, name=extracted.name, n=len(extracted.records)))
     counts = Counter(r["status"] for r in extracted.records)
     cols = st.columns(max(len(counts), 1))
     for col, (status, n) in zip(cols, counts.most_common(), strict=False):

@@ -317,6 +317,11 @@ def test_place_search_centres_the_map_and_lists_nearby_works(session: Session) -
     session.shot("residents")
     page.goto(f"{session.base}/?view=residents&place=Никъде", wait_until="domcontentloaded")
     expect(page.get_by_text("Мястото „Никъде“ не е намерено.")).to_be_visible()
+    # Markdown in a shared link is shown as text, not fetched as an image.
+    page.goto(
+        f"{session.base}/?view=residents&place=![x](http://example.com/x.png)", wait_until="domcontentloaded"
+    )
+    expect(page.get_by_text("Мястото „![x](http://example.com/x.png)“ не е намерено.")).to_be_visible()
     session.assert_clean()
 
 

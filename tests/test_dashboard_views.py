@@ -109,7 +109,7 @@ def test_uploaded_report_is_extracted_in_memory(app_env: Path) -> None:
     at = run_app({"view": "planners"})
     uploader = at.file_uploader(key="report_upload")
     uploader.upload("other-year.txt", MINI_REPORT.encode("cp1251"), "text/plain").run()
-    assert any(s.startswith("other-year.txt: 2 проекта") for s in texts(at.success))
+    assert any(s.startswith(r"other\-year\.txt: 2 проекта") for s in texts(at.success))
     table = at.dataframe[-1].value
     assert "<script>" in " ".join(table["Име"])  # shown as text in a grid cell
     assert sorted(p.name for p in app_env.iterdir()) == []  # nothing written
@@ -161,6 +161,17 @@ def test_place_search_degrades_without_a_geocoder(app_env: Path, monkeypatch: py
     monkeypatch.setenv("PLOVDIV_GEOCODER", "tests.dashboard_fakes:BrokenGeocoder")
     at = run_app({"view": "residents", "place": "ул. Кукуш"})
     assert any("не е намерено" in w for w in texts(at.warning))
+
+
+def test_values_from_links_and_files_cannot_inject_markdown(app_env: Path) -> None:
+    at = run_app({"view": "residents", "place": "![x](http://example.com/x.png)"})
+    [warning] = texts(at.warning)
+    assert r"\!\[x\]\(http\://example\.com/x\.png\)" in warning  # escaped: shown as text
+    at = run_app({"view": "planners"})
+    at.file_uploader(key="report_upload").upload(
+        "![x](http://e.com/x.png).txt", MINI_REPORT.encode(), "text/plain"
+    ).run()
+    assert any(r"\!\[x\]" in s for s in texts(at.success))
 
 
 def test_unreachable_tile_server_falls_back_to_the_offline_basemap(
