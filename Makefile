@@ -27,7 +27,11 @@ $(GEODATA) &: $(STAMP) $(wildcard $(REPORT)) $(wildcard $(OSM)) $(BUILD_SOURCES)
 	$(PY) -m pipeline --report "$(REPORT)"
 	@touch $(GEODATA)
 
-data: $(GEODATA)
+# The offline basemap (major streets, the river, parks) the dashboard draws with no tile server.
+data/basemap.geojson: $(STAMP) $(wildcard $(OSM)) dashboard/basemap.py data/gazetteer.parquet
+	$(PY) -m dashboard.basemap
+
+data: $(GEODATA) data/basemap.geojson
 
 # Leaflet, Bootstrap, Font Awesome … from the npm registry into static/vendor (git-ignored),
 # so the map works with no internet (dashboard/assets/).
@@ -49,7 +53,7 @@ lint: install
 test: install assets browser data lint
 	$(PY) -m pytest -q
 
-bench: install
+bench: install assets browser data
 	$(PY) -m benchmarks
 
 clean:

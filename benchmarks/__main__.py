@@ -40,12 +40,14 @@ def bench_extraction() -> None:
 
 def main() -> int:
     """Run every benchmark."""
+    from benchmarks.dashboard import bench_dashboard
     from benchmarks.geocoding import bench_gazetteer, bench_geocoder, bench_pipeline
 
     bench_extraction()
     bench_gazetteer()
     bench_pipeline()
     bench_geocoder()
+    bench_dashboard()
     return 0
 
 

@@ -26,10 +26,10 @@ import streamlit as st
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from dashboard import corrections
 from dashboard.i18n import CATEGORIES, STATUSES
 from dashboard.styles import LOCATED_PRECISIONS
 from geo.projection import METRIC_CRS, STORAGE_CRS, to_metric, to_wgs84
+from pipeline import corrections
 
 #: Display simplification tolerance in metres: invisible at street zoom, halves the payload.
 SIMPLIFY_M = 2.0
@@ -157,7 +157,7 @@ def _record(feature: dict[str, Any], index: int) -> dict[str, Any]:
         "kind": _kind(geom) if geom is not None else "",
         "lat": rep.y if rep is not None else None,
         "lon": rep.x if rep is not None else None,
-        "geocode_source": str(props.get("geocode_source") or ""),
+        "geocode_source": _sources(props.get("geocode_source")),
         "geocode_score": props.get("geocode_score"),
         "corrected": bool(props.get("corrected")),
         "search": search_key(name, str(props.get("source_text") or ""), *place_texts),
@@ -272,3 +272,10 @@ def load_basemap(path: str, path_mtime: float, gazetteer: str) -> dict[str, Any]
         return build_basemap(None, Path(gazetteer))
     except (BasemapError, OSError, ValueError):
         return None
+
+
+def _sources(value: Any) -> str:
+    """``geocode_source`` as text: the pipeline writes a list of OSM ids or rules."""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value or "")

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
-from dashboard import corrections, state
+from dashboard import state
 from dashboard.config import Settings, load_settings, tile_url
 from dashboard.data import NO_DISTRICT, Register, RegisterError, load_basemap, load_register, mtime
 from dashboard.filters import FACETS, apply_filters, facet_counts, facet_options
@@ -32,6 +32,7 @@ from dashboard.i18n import (
     view_label,
 )
 from dashboard.styles import PAGE_CSS, PRESENTATION_CSS
+from pipeline import corrections
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, corrections
+from dashboard import auth
 from dashboard.config import ConfigError, writable
 from dashboard.escaping import md_text
 from dashboard.i18n import Lang, display_name, status_label, t, tm
 from dashboard.map_view import project_map, show_map
 from dashboard.page import ViewContext
+from pipeline import corrections
 
 #: Pins must fall inside the districts' box widened by this much (degrees, ~2 km).
 MARGIN_DEG = 0.02

@@ -2,8 +2,8 @@
 
 Stages: extraction (report → records), geodata (gazetteer and district polygons built from the
 OSM extract when missing or stale, ``pipeline.geodata``), geocoding (records → geometry,
-precision, districts, ``pipeline.geocode_stage``), output (``data/projects.geojson`` and
-``data/unresolved.csv``, both atomic).
+precision, districts, ``pipeline.geocode_stage``), planners' pins (``pipeline.pins``), output
+(``data/projects.geojson`` and ``data/unresolved.csv``, both atomic).
 
 Every expected failure (missing, empty or undecodable report, a file with no programme
 structure, no OSM extract and no download, an unwritable output) ends with one line on stderr
@@ -21,7 +21,8 @@ from pathlib import Path
 from extraction import ReportError, extract_projects, parse_outline, read_report
 from pipeline.geodata import GeodataError, ensure_geodata
 from pipeline.output import feature_collection, write_geojson
-from pipeline.paths import DATA_DIR, DEFAULT_PROJECTS, report_path
+from pipeline.paths import DATA_DIR, DEFAULT_PROJECTS, corrections_db, report_path
+from pipeline.pins import apply_pins
 
 #: Credit required by the ODbL for anything built from OpenStreetMap.
 OSM_ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0"
@@ -44,6 +45,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--data-dir", default=str(DATA_DIR), help="built gazetteer/districts (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--corrections", help="planners' pins (default: $PLOVDIV_CORRECTIONS_DB or data/corrections.sqlite)"
     )
     parser.add_argument("--no-geocode", action="store_true", help="write the register without geometry")
     parser.add_argument("--no-download", action="store_true", help="never download an extract")
@@ -109,7 +113,14 @@ def main(argv: list[str] | None = None) -> int:
                 "attribution": OSM_ATTRIBUTION,
                 "unresolved": unresolved_path.name,
             }
-        write_geojson(out, feature_collection(props, geometries, metadata=meta))
+        collection = feature_collection(props, geometries, metadata=meta)
+        pins_db = Path(args.corrections) if args.corrections else corrections_db(Path(args.data_dir))
+        collection["features"], pinned = apply_pins(
+            collection["features"], pins_db, geo.districts if stage is not None else None
+        )
+        if pinned:
+            meta["corrections"] = {"database": pins_db.name, "applied": pinned}
+        write_geojson(out, collection)
         if stage is not None:
             write_unresolved(unresolved_path, stage.unresolved)
     except ReportError as exc:

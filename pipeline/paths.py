@@ -21,6 +21,7 @@ DEFAULT_PROJECTS = DATA_DIR / "projects.geojson"
 OSM_ENV = "PLOVDIV_OSM_PBF"
 DEFAULT_OSM = SHARED / "geodata" / "plovdiv-2023-01-02.osm.pbf"
 CACHE_DIR = DATA_DIR / "cache"
+CORRECTIONS_ENV = "PLOVDIV_CORRECTIONS_DB"
 
 
 def osm_cache_dir(data_dir: Path = DATA_DIR) -> Path:
@@ -68,3 +69,9 @@ def find_osm(cli_value: str | None = None, data_dir: Path = DATA_DIR) -> tuple[P
         if candidate.is_file():
             return candidate, False
     return None, False
+
+
+def corrections_db(data_dir: Path = DATA_DIR) -> Path:
+    """The planners' pins: $PLOVDIV_CORRECTIONS_DB, else data/corrections.sqlite."""
+    env = os.environ.get(CORRECTIONS_ENV)
+    return Path(env) if env else Path(data_dir) / "corrections.sqlite"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import auth, corrections
+from dashboard import auth
 from dashboard.config import ConfigError, load_settings, writable
+from pipeline import corrections
 
 
 def _feature(fid: str, geometry: dict | None = None) -> dict:
@@ -68,7 +69,7 @@ def test_apply_corrections_latest_pin_wins_and_inputs_are_untouched(tmp_path: Pa
     assert out[0]["geometry"] == {"type": "Point", "coordinates": [24.75, 42.15]}
     props = out[0]["properties"]
     assert props["precision"] == "manual" and props["corrected"] and props["correction_id"] == 2
-    assert props["geocode_source"] == "manual correction #2 by Боби at t2"
+    assert props["geocode_source"] == ["manual correction #2 by Боби at t2"]  # a list, like OSM sources
     assert features[0]["geometry"] is None and features[0]["properties"]["precision"] == "none"
     assert out[1] is features[1]
     assert [pin.project_id for pin in corrections.orphans(features, db)] == ["gone"]

@@ -6,7 +6,8 @@ then calls :func:`apply_corrections`), concurrent saves from two planners, and a
 middle of a save. Every write is one ``BEGIN IMMEDIATE`` transaction; deletions are soft
 (``deleted_at``/``deleted_by``), so the history of who moved what is never lost.
 
-This module imports no Streamlit: the pipeline uses :func:`apply_corrections` directly.
+It lives in the pipeline because the build applies the pins (:func:`apply_corrections`) at
+every rebuild; the dashboard writes them through the same functions. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -181,9 +182,10 @@ def orphans(features: Sequence[dict[str, Any]], db_path: Path) -> list[Correctio
 def apply_corrections(features: Sequence[dict[str, Any]], db_path: Path) -> list[dict[str, Any]]:
     """The features with every active pin applied (inputs are not modified).
 
-    A pinned feature gets a Point geometry, ``precision = "manual"``, ``geocode_score = 1.0``,
-    ``geocode_source = "manual correction #<id> by <user> at <time>"``, ``corrected = True``
-    and ``correction_id``. A missing database changes nothing (and is not created).
+    A pinned feature gets a Point geometry, ``precision = "manual"``, ``geocode_score = 100``
+    (the geocoder's 0–100 scale), ``geocode_source = ["manual correction #<id> by <user> at
+    <time>"]`` (a list, like the geocoder's OSM sources), ``corrected = True`` and
+    ``correction_id``. A missing database changes nothing (and is not created).
     Pins for ids no longer in ``features`` are kept in the database (see :func:`orphans`).
     """
     pins = latest_by_project(list_corrections(Path(db_path)))
@@ -197,8 +199,8 @@ def apply_corrections(features: Sequence[dict[str, Any]], db_path: Path) -> list
         props = fixed.setdefault("properties", {})
         props.update(
             precision="manual",
-            geocode_score=1.0,
-            geocode_source=pin.source,
+            geocode_score=100,
+            geocode_source=[pin.source],
             corrected=True,
             correction_id=pin.id,
         )
