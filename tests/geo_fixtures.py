@@ -13,6 +13,25 @@ import geopandas as gpd
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def gazetteer_row(name: str, kind: str, osm_id: int, geom, alt: str = "", osm_type: str = "way") -> dict:
+    """One hand-made gazetteer row (same columns as ``geocoding.gazetteer``) for unit tests."""
+    from geocoding.normalize import normalize
+
+    return {
+        "name": name,
+        "name_en": name,
+        "kind": kind,
+        "osm_type": osm_type,
+        "osm_id": osm_id,
+        "osm_ids": str(osm_id),
+        "key": normalize(name),
+        "alt_keys": alt,
+        "geometry": geom,
+    }
+
+
 PBF = Path(
     os.environ.get("PLOVDIV_OSM_PBF", REPO.parent / "shared" / "geodata" / "plovdiv-2023-01-02.osm.pbf")
 )

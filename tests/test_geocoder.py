@@ -20,24 +20,10 @@ from shapely.geometry import box
 from geo.extent import PLOVDIV_BBOX
 from geocoding.gazetteer import COLUMNS
 from geocoding.geocoder import CachedNominatim, OfflineGeocoder, make_geocoder
-from geocoding.normalize import normalize
+from tests.geo_fixtures import gazetteer_row as _row
 from tests.geo_fixtures import needs_extract, real_districts, real_gazetteer, real_index  # noqa: F401
 
 RAW_KEYS = {"precision", "name", "kind", "osm_type", "osm_id", "osm_ids", "score", "method"}
-
-
-def _row(name: str, kind: str, osm_id: int, geom, osm_type: str = "way") -> dict:
-    return {
-        "name": name,
-        "name_en": name,
-        "kind": kind,
-        "osm_type": osm_type,
-        "osm_id": osm_id,
-        "osm_ids": str(osm_id),
-        "key": normalize(name),
-        "alt_keys": "",
-        "geometry": geom,
-    }
 
 
 @pytest.fixture(scope="module")

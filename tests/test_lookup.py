@@ -11,22 +11,8 @@ import shapely
 
 from geocoding.gazetteer import COLUMNS
 from geocoding.lookup import GazetteerIndex, Match, Miss
-from geocoding.normalize import normalize
+from tests.geo_fixtures import gazetteer_row as _row
 from tests.geo_fixtures import needs_extract, real_gazetteer, real_index  # noqa: F401
-
-
-def _row(name: str, kind: str, osm_id: int, geom, alt: str = "", osm_type: str = "way") -> dict:
-    return {
-        "name": name,
-        "name_en": name,
-        "kind": kind,
-        "osm_type": osm_type,
-        "osm_id": osm_id,
-        "osm_ids": str(osm_id),
-        "key": normalize(name),
-        "alt_keys": alt,
-        "geometry": geom,
-    }
 
 
 @pytest.fixture(scope="module")

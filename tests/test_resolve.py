@@ -13,9 +13,9 @@ from shapely.geometry import box
 
 from geocoding.gazetteer import COLUMNS
 from geocoding.lookup import GazetteerIndex
-from geocoding.normalize import normalize
 from geocoding.resolve import Resolver, to_geojson
-from tests.geo_fixtures import (  # noqa: F401
+from tests.geo_fixtures import gazetteer_row as _row
+from tests.geo_fixtures import (  # noqa: F401 (pytest fixtures)
     needs_extract,
     real_districts,
     real_gazetteer,
@@ -36,20 +36,6 @@ DISTRICTS = gpd.GeoDataFrame(
     },
     crs="EPSG:4326",
 )
-
-
-def _row(name: str, kind: str, osm_id: int, geom, osm_type: str = "way") -> dict:
-    return {
-        "name": name,
-        "name_en": name,
-        "kind": kind,
-        "osm_type": osm_type,
-        "osm_id": osm_id,
-        "osm_ids": str(osm_id),
-        "key": normalize(name),
-        "alt_keys": "",
-        "geometry": geom,
-    }
 
 
 @pytest.fixture(scope="module")
