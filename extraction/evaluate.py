@@ -2,8 +2,9 @@
 
 A labelled row names a work by the report line where it is stated and a short anchor (the
 place or facility name). A record matches the row when it is in the row's measure, cites the
-row's line (as its source line or its goal line) and carries the anchor in its name, its place
-texts or — for a record that names no place — its source text. The row is *fully right* when
+row's line (its goal line, or a line its source sentence spans: report lines wrap) and
+carries the anchor in its name, its place texts or — for a record that names no place — its
+source text. The row is *fully right* when
 a matching record also has the row's priority, status and exact category set.
 
 `python -m extraction.evaluate [--report PATH] [--labels CSV]` prints the score and each miss.
@@ -84,7 +85,10 @@ def matches(rec: Project, label: Label) -> bool:
     """Does `rec` stand for the labelled work?"""
     return (
         rec.measure == label.measure
-        and label.line in (rec.source_line, rec.goal_line)
+        and (
+            label.line == rec.goal_line
+            or rec.source_line <= label.line <= max(rec.source_line, rec.source_line_end)
+        )
         and normalise_quotes(label.anchor).casefold() in _haystack(rec).casefold()
     )
 

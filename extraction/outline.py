@@ -32,6 +32,16 @@ class Note:
     line: int
     text: str
     bullet: bool = False
+    #: (offset in `text`, report line) where each joined physical line starts.
+    line_starts: list[tuple[int, int]] = field(default_factory=list)
+
+    def line_at(self, offset: int) -> int:
+        """The report line holding character `offset` of the joined text."""
+        found = self.line
+        for start, line in self.line_starts:
+            if start <= offset:
+                found = line
+        return found
 
 
 @dataclass
@@ -161,9 +171,10 @@ def parse_outline(text: str) -> Outline:
             and not _TERMINAL.search(last.text)
             and not prev_blank
         ):
+            last.line_starts.append((len(last.text) + 1, number))
             last.text = f"{last.text} {body}"
         else:
-            goal.notes.append(Note(number, body, bullet))
+            goal.notes.append(Note(number, body, bullet, [(0, number)]))
         prev_kind, prev_blank = "note", False
     if not outline.priorities or not any(p.measures for p in outline.priorities):
         raise ReportError("no ПРИОРИТЕТ / Мярка structure found: is this the programme report?")

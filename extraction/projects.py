@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extraction.outline import Goal, Measure, Outline, Priority
+from extraction.outline import Goal, Measure, Note, Outline, Priority
 from extraction.places import OBJECT_KINDS, ROAD_KINDS, PlaceMention, find_initiatives, find_places
 from extraction.rules import (
     StatusDecision,
@@ -53,6 +53,8 @@ class Project:
     places: list[dict[str, object]] = field(default_factory=list)
     districts: list[str] = field(default_factory=list)
     city_wide: bool = False
+    #: Last report line of the source sentence (a sentence may wrap); used to match labels.
+    source_line_end: int = 0
 
     def properties(self) -> dict[str, object]:
         """Feature properties in the register's documented field order."""
@@ -80,6 +82,7 @@ class _Sentence:
     line: int
     text: str
     paragraph: str
+    end_line: int = 0
 
 
 def _title(noun: str | None, place: PlaceMention) -> str:
@@ -107,6 +110,17 @@ def _short(text: str, limit: int = 110) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(",;:–- ") + "…"
+
+
+def _note_sentences(note: Note) -> list[_Sentence]:
+    """The sentences of a note, each with the report lines it starts and ends on."""
+    out, pos = [], 0
+    for text in split_sentences(note.text):
+        start = note.text.find(text, pos)
+        start = start if start >= 0 else pos
+        pos = start + len(text)
+        out.append(_Sentence(note.line_at(start), text, note.text, note.line_at(max(start, pos - 1))))
+    return out
 
 
 def _own_clause(after: str, before: str) -> tuple[str, str]:
@@ -140,7 +154,7 @@ class _GoalBuilder:
         roads = [p for p in self.goal_places if p.kind in ROAD_KINDS and p.role == "object"]
         self.goal_objects = [p for p in self.goal_places if p.kind in OBJECT_KINDS and p.role == "object"]
         self.goal_road = roads[0] if roads else None
-        self.sentences = [_Sentence(n.line, s, n.text) for n in goal.notes for s in split_sentences(n.text)]
+        self.sentences = [sent for n in goal.notes for sent in _note_sentences(n)]
         self.records: list[Project] = []
         self.place_records = 0
         self._last_sentence_record: tuple[Project, str] | None = None
@@ -174,6 +188,7 @@ class _GoalBuilder:
         noun_texts: tuple[str, ...],
         context: str = "",
         name: str | None = None,
+        end_line: int = 0,
     ) -> None:
         key = (source_text, "|".join(p.display for p in place_list) or name or "")
         if key in self._seen:
@@ -205,6 +220,7 @@ class _GoalBuilder:
                 places=[p.as_dict() for p in place_list],
                 districts=districts,
                 city_wide=not place_list and not districts,
+                source_line_end=max(line, end_line),
             )
         )
 
@@ -265,7 +281,17 @@ class _GoalBuilder:
         if not cues or (all(c.weak for c in cues) and not (category_cues(sent.text) or work_noun(sent.text))):
             return  # no stage, or only "предстои" with nothing to say what
         decision = decide_status([("sentence", sent.text), ("paragraph", sent.paragraph)])
-        self._add([], decision, sent.text, sent.line, sent.text, districts, (), name=_short(sent.text))
+        self._add(
+            [],
+            decision,
+            sent.text,
+            sent.line,
+            sent.text,
+            districts,
+            (),
+            name=_short(sent.text),
+            end_line=sent.end_line,
+        )
         self._last_sentence_record = (self.records[-1], sent.paragraph)
 
     def from_notes(self, known: dict[str, list[PlaceMention]]) -> None:
@@ -321,6 +347,7 @@ class _GoalBuilder:
                     (before, after, text[: obj.start]),
                     text[: obj.start],
                     name=obj.display if obj.kind == "initiative" else None,
+                    end_line=sent.end_line,
                 )
 
     def from_goal(self) -> None:

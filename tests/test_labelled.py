@@ -28,7 +28,7 @@ def test_labelled_accuracy(real_records) -> None:
 #: extractor. Its misses were read once to find generic bugs (a cue matching "делото на …",
 #: "мониторинг" read as "ринг"), so it is no longer a pristine hold-out. The gap between the two
 #: sets is real: the second reader cuts works finer and names categories differently.
-HOLDOUT_FLOOR = 0.40
+HOLDOUT_FLOOR = 0.43
 
 
 def test_second_reader_accuracy(real_records) -> None:
@@ -38,5 +38,5 @@ def test_second_reader_accuracy(real_records) -> None:
     assert len(labels) >= 60
     score = evaluate(real_records, labels)
     detail = "\n".join(score.misses)
-    assert score.found / score.total >= 0.70, detail
+    assert score.found / score.total >= 0.80, detail
     assert score.accuracy >= HOLDOUT_FLOOR, f"{score.right}/{score.total} fully right:\n{detail}"
