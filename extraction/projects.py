@@ -267,6 +267,7 @@ class _GoalBuilder:
         if (
             prev is not None
             and prev[1] == sent.paragraph
+            and len(sent.text.split()) <= 15  # a short status remark, not a new statement
             and not (category_cues(sent.text) or work_noun(sent.text))
         ):
             rec = prev[0]

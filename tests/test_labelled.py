@@ -28,7 +28,7 @@ def test_labelled_accuracy(real_records) -> None:
 #: extractor. Its misses were read once to find generic bugs (a cue matching "делото на …",
 #: "мониторинг" read as "ринг"), so it is no longer a pristine hold-out. The gap between the two
 #: sets is real: the second reader cuts works finer and names categories differently.
-HOLDOUT_FLOOR = 0.43
+HOLDOUT_FLOOR = 0.45
 
 
 def test_second_reader_accuracy(real_records) -> None:
