@@ -46,12 +46,24 @@ class Score:
     right: int = 0
     status_right: int = 0
     categories_right: int = 0
+    #: Records that cite a labelled line, and those of them that match no label. On a set
+    #: labelled exhaustively line by line (every work on each chosen line) the unmatched ones are
+    #: records the guide would not cut: over-cut works, narrative read as a work.
+    records_on_lines: int = 0
+    unmatched_records: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
 
     @property
     def accuracy(self) -> float:
         """Share of labelled rows whose record is fully right."""
         return self.right / self.total if self.total else 0.0
+
+    @property
+    def precision(self) -> float:
+        """Share of the records citing a labelled line that stand for a labelled work."""
+        if not self.records_on_lines:
+            return 0.0
+        return 1 - len(self.unmatched_records) / self.records_on_lines
 
 
 def load_labels(path: Path = DEFAULT_LABELS) -> list[Label]:
@@ -123,7 +135,19 @@ def evaluate(records: list[Project], labels: list[Label]) -> Score:
             if not ok_cats:
                 what.append(f"categories {best.categories} ≠ {sorted(lab.categories)}")
             score.misses.append(f"WRONG    l{lab.line} {lab.anchor!r}: " + "; ".join(what))
+    lines = {lab.line for lab in labels}
+    on_lines = [r for r in records if _cited_lines(r) & lines]
+    score.records_on_lines = len(on_lines)
+    score.unmatched_records = [
+        f"EXTRA    l{r.source_line} {r.name!r}"
+        for r in on_lines
+        if not any(matches(r, lab) for lab in labels)
+    ]
     return score
+
+
+def _cited_lines(rec: Project) -> set[int]:
+    return set(range(rec.source_line, max(rec.source_line, rec.source_line_end) + 1))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,11 +161,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     records = extract_projects(parse_outline(read_report(report_path(args.report))))
     score = evaluate(records, load_labels(Path(args.labels)))
-    for line in score.misses:
+    for line in [*score.misses, *score.unmatched_records]:
         print(line)
     print(
         f"labelled {score.total}: found {score.found}, status right {score.status_right}, "
-        f"categories right {score.categories_right}, fully right {score.right} ({score.accuracy:.1%})"
+        f"categories right {score.categories_right}, fully right {score.right} ({score.accuracy:.1%}); "
+        f"records citing a labelled line {score.records_on_lines}, of which matching a label "
+        f"{score.records_on_lines - len(score.unmatched_records)} ({score.precision:.1%})"
     )
     return 0
 

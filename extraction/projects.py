@@ -28,6 +28,7 @@ from extraction.rules import (
     category_cues,
     decide_categories,
     decide_status,
+    is_locator,
     status_cues,
     work_noun,
 )
@@ -189,15 +190,16 @@ class _GoalBuilder:
         context: str = "",
         name: str | None = None,
         end_line: int = 0,
+        locator: bool = False,
     ) -> None:
         key = (source_text, "|".join(p.display for p in place_list) or name or "")
         if key in self._seen:
             return
         self._seen.add(key)
-        place_text = " ".join(p.display for p in place_list)
-        cats = decide_categories(
-            clause, [p.kind for p in place_list], self.goal.text, self.measure.code, context, place_text
-        )
+        # A place that only locates the work ("паркинг до спортна зала …") says nothing of what it is.
+        place_text = "" if locator else " ".join(p.display for p in place_list)
+        kinds = [] if locator else [p.kind for p in place_list]
+        cats = decide_categories(clause, kinds, self.goal.text, self.measure.code, context, place_text)
         noun = work_noun(*noun_texts)
         if name is None:
             name = _title(noun, place_list[0]) if place_list else _short(self.goal.text)
@@ -334,6 +336,10 @@ class _GoalBuilder:
                 clause = f"{own_before} {own_after}"
                 if not category_cues(f"{clause} {obj.display}"):
                     clause = f"{before} {after}"
+                if len(objects) > 1 and not category_cues(f"{clause} {obj.display}"):
+                    # A listed place with no words of its own shares the list's lead: "терени за
+                    # буферни паркинги – до …, на ул. „4 януари“, на кръстовището …".
+                    clause = f"{text[: objects[0].start]} {clause}"
                 if not category_cues(text):
                     clause = (
                         f"{clause} {self.goal.text}"  # the sentence only reports progress: the goal says what
@@ -349,6 +355,7 @@ class _GoalBuilder:
                     text[: obj.start],
                     name=obj.display if obj.kind == "initiative" else None,
                     end_line=sent.end_line,
+                    locator=is_locator(text[: obj.start]) and bool(category_cues(clause)),
                 )
 
     def from_goal(self) -> None:

@@ -125,6 +125,18 @@ def _category_table() -> list[tuple[str, bool, frozenset[str], list[re.Pattern[s
 
 
 @cache
+def _locator_before() -> re.Pattern[str] | None:
+    pattern = load_rules("categories").get("locator_before")
+    return re.compile(pattern, re.IGNORECASE) if pattern else None
+
+
+def is_locator(text_before: str) -> bool:
+    """Does the text before a place introduce it as a mere locator ("до спортна зала …")?"""
+    pat = _locator_before()
+    return bool(pat and pat.search(text_before))
+
+
+@cache
 def _ignored() -> list[re.Pattern[str]]:
     return [re.compile(p) for p in load_rules("categories").get("ignore", [])]
 
