@@ -422,6 +422,33 @@ def find_initiatives(sentence: str) -> list[PlaceMention]:
     return sorted(found, key=lambda p: p.start)
 
 
+_DESTINATION = re.compile(r"(?:\b(?:към|в|във|на|от|до|за|с|със)\s+(?:\w+\s+)?)$", re.IGNORECASE)
+
+
+def find_common_works(sentence: str) -> list[PlaceMention]:
+    """Works named by a common noun ("Център за обучение на диабетици"), kind ``initiative``.
+
+    Like named initiatives they are works, not places; `rules/works.toml` ([[common]]) lists
+    the patterns. The caller keeps them only when the sentence states a stage.
+    """
+    found: list[PlaceMention] = []
+    for entry in load_rules("works").get("common", []):
+        for m in re.finditer(entry["pattern"], sentence):
+            if _DESTINATION.search(sentence[max(0, m.start() - 30) : m.start()]):
+                continue
+            title = m.group("title").strip()
+            title = re.sub(r"^[Цц]ент(?:ъра|ърът)\b", "Център", title)
+            title = title[:1].upper() + title[1:]
+            pm = PlaceMention(title, "initiative", m.start(), m.end(), title)
+            pm.surface = _pretty_surface(sentence[m.start() : m.end()])
+            found.append(pm)
+    kept: list[PlaceMention] = []
+    for pm in sorted(found, key=lambda p: (p.start, -p.end)):
+        if not any(k.start < pm.end and pm.start < k.end for k in kept):
+            kept.append(pm)
+    return kept
+
+
 def find_places(sentence: str) -> list[PlaceMention]:
     """All place mentions in `sentence`, relations folded, in textual order."""
     s = normalise_quotes(sentence)

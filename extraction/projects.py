@@ -22,7 +22,14 @@ import re
 from dataclasses import dataclass, field
 
 from extraction.outline import Goal, Measure, Note, Outline, Priority
-from extraction.places import OBJECT_KINDS, ROAD_KINDS, PlaceMention, find_initiatives, find_places
+from extraction.places import (
+    OBJECT_KINDS,
+    ROAD_KINDS,
+    PlaceMention,
+    find_common_works,
+    find_initiatives,
+    find_places,
+)
 from extraction.rules import (
     StatusDecision,
     category_cues,
@@ -192,7 +199,7 @@ class _GoalBuilder:
         end_line: int = 0,
         locator: bool = False,
     ) -> None:
-        key = (source_text, "|".join(p.display for p in place_list) or name or "")
+        key = (source_text, "|".join([*(p.display for p in place_list), name or ""]))
         if key in self._seen:
             return
         self._seen.add(key)
@@ -313,6 +320,8 @@ class _GoalBuilder:
                 for i in find_initiatives(sent.text)
                 if not any(o.start < i.end and i.start < o.end for o in objects)
             ]
+            hosts = self._common_works(sent.text, objects)
+            objects = [o for o in objects if o not in hosts.values()]
             objects.sort(key=lambda o: o.start)
             text = sent.text
             if objects:
@@ -344,8 +353,9 @@ class _GoalBuilder:
                     clause = (
                         f"{clause} {self.goal.text}"  # the sentence only reports progress: the goal says what
                     )
+                host = hosts.get(id(obj))
                 self._add(
-                    [] if obj.kind == "initiative" else [obj],
+                    [host] if host else [] if obj.kind == "initiative" else [obj],
                     decision,
                     clause,
                     sent.line,
@@ -355,8 +365,39 @@ class _GoalBuilder:
                     text[: obj.start],
                     name=obj.display if obj.kind == "initiative" else None,
                     end_line=sent.end_line,
-                    locator=is_locator(text[: obj.start]) and bool(category_cues(clause)),
+                    locator=host is not None
+                    or (is_locator(text[: obj.start]) and bool(category_cues(clause))),
                 )
+
+    def _common_works(self, text: str, objects: list[PlaceMention]) -> dict[int, PlaceMention]:
+        """Add the common-noun works of a sentence that states a stage to `objects`.
+
+        A place in the work's own clause is where it is ("Център за временно настаняване … на
+        ул. „Мортагон“"), and so is the place a sentence opens with ("В ДКЦ II са разкрити
+        Център за …, Център за …"): neither is a work of its own. The returned map gives each
+        such work (by id) its host place; the caller drops the hosts from `objects`.
+        """
+        if not status_cues(text):
+            return {}
+        works = [
+            w
+            for w in find_common_works(text)
+            if not any(o.start < w.end and w.start < o.end for o in objects)
+        ]
+        places = [o for o in objects if o.kind != "initiative"]
+        objects += works
+        hosts: dict[int, PlaceMention] = {}
+        for w in works:
+            own = next(
+                (o for o in places if o.start >= w.end and not re.search(r"[,;]", text[w.end : o.start])),
+                None,
+            )
+            if own is not None:
+                hosts[id(w)] = own
+        opener = next((o for o in places if re.fullmatch(r"\s*[Вв]ъ?\s*", text[: o.start])), None)
+        if opener is not None and works and len(places) == 1:
+            hosts.update({id(w): opener for w in works if id(w) not in hosts})
+        return hosts
 
     def from_goal(self) -> None:
         """The notes name no place: records from the goal line (or one city-wide record)."""

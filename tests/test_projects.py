@@ -131,3 +131,39 @@ def test_a_list_shares_the_status_after_it_and_status_only_sentence_continues() 
     assert by["ДГ „Ален мак“"].status == by["ДГ „Роза“"].status == "procurement"
     (city,) = [r for r in recs if not r.places]
     assert city.status == "in_progress" and "80%" in city.source_text
+
+
+COMMON_WORKS = """\tОТЧЕТ
+
+\tПРИОРИТЕТ 3. УСЛУГИ
+
+\tМярка 3.2. Здравеопазване
+
+\tРазвитие на здравните услуги.
+\tВ ДКЦ „Трети“ са открити Център за лечение на алергии, Център за грижа за възрастни.
+\tПредстои свързване на кабинетите към Центъра за спешна помощ.
+
+\tМярка 2.1. Пътища
+
+\tБуферни паркинги.
+\tОтредени са терени за буферни паркинги - до спортна зала „Арена“, на ул. „Осма“.
+"""
+
+
+def test_common_noun_works_with_a_stage_are_records_hosted_by_their_place() -> None:
+    recs = extract_projects(parse_outline(COMMON_WORKS))
+    names = {r.name: r for r in recs}
+    for title in ("Център за лечение на алергии", "Център за грижа за възрастни"):
+        rec = names[title]
+        assert rec.status == "completed" and rec.categories == ["health"]
+        assert [p["name"] for p in rec.places] == ["ДКЦ „Трети“"]
+    # The clinic that houses them is not a work; a centre after "към" is a destination.
+    assert not any(r.name.startswith("ДКЦ") for r in recs)
+    assert "Център за спешна помощ" not in names
+
+
+def test_a_locating_place_adds_no_category_and_a_list_shares_its_lead() -> None:
+    recs = extract_projects(parse_outline(COMMON_WORKS))
+    parking = {str(r.places[0]["name"]): r for r in recs if r.measure == "2.1" and r.places}
+    assert parking["спортна зала „Арена“"].categories == ["parking"]  # the hall only locates it
+    assert parking["ул. „Осма“"].categories == ["parking"]  # the street is its address
