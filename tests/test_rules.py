@@ -66,3 +66,17 @@ def test_purposes_and_organisations_set_no_category() -> None:
 
 def test_purpose_infinitive_is_not_work_under_way() -> None:
     assert status("Предстои обществена поръчка, с която да се модернизира базата") == "procurement"
+
+
+def test_buildings_that_locate_a_work_are_not_its_category() -> None:
+    from extraction.rules import category_cues
+
+    assert category_cues("Освежени са 40 пешеходни пътеки пред училищата и детските заведения.") == ["road"]
+    assert "school" in category_cues("Ремонтирани са покривите на 5 училища.")
+
+
+def test_a_playground_in_a_kindergarten_is_a_school_work() -> None:
+    from extraction.rules import category_cues
+
+    assert category_cues("Изградени са 20 детски площадки в 12 общински детски градини.") == ["school"]
+    assert category_cues("Изградени са 3 детски площадки в кв. „Изгрев“.") == ["park"]
