@@ -137,6 +137,22 @@ def is_locator(text_before: str) -> bool:
 
 
 @cache
+def _sole_table() -> list[tuple[str, list[re.Pattern[str]]]]:
+    return [
+        (c["name"], [re.compile(p) for p in c["sole_cues"]])
+        for c in load_rules("categories")["category"]
+        if c.get("sole_cues")
+    ]
+
+
+def _sole_category(text: str) -> str | None:
+    """The category whose `sole_cues` occur in `text`: it decides alone."""
+    for pat in _ignored():
+        text = pat.sub(" ", text)
+    return next((name for name, pats in _sole_table() if any(p.search(text) for p in pats)), None)
+
+
+@cache
 def _ignored() -> list[re.Pattern[str]]:
     return [re.compile(p) for p in load_rules("categories").get("ignore", [])]
 
@@ -166,7 +182,12 @@ def decide_categories(
     table = _category_table()
     exclusive = {name for name, excl, _, _ in table if excl}
     weak_kinds = set(load_rules("categories").get("address_categories", []))
+    sole = _sole_category(clause)
+    if sole:
+        return [sole]
     cats = category_cues(clause)
+    if len(cats) > 1 and "other" in cats:
+        cats.remove("other")  # "other" is what nothing else is
     if set(cats) & exclusive:
         return cats
     from_context = [c for c in category_cues(context) if c in exclusive and c not in cats]

@@ -80,3 +80,14 @@ def test_a_playground_in_a_kindergarten_is_a_school_work() -> None:
 
     assert category_cues("Изградени са 20 детски площадки в 12 общински детски градини.") == ["school"]
     assert category_cues("Изградени са 3 детски площадки в кв. „Изгрев“.") == ["park"]
+
+
+def test_other_is_what_nothing_else_is() -> None:
+    from extraction.rules import decide_categories
+
+    # An e-service is "other" whatever its sentence mentions (the registers it reads from).
+    text = "Услугите използват данни от първичните регистри чрез системата Regix."
+    assert decide_categories(text, [], "", "3.6") == ["other"]
+    # A memorandum is "other" unless it says what it is about.
+    assert decide_categories("Подписан е меморандум с Община Бургас.", [], "Стратегия", "3.6") == ["other"]
+    assert decide_categories("Подписан е меморандум за тротинетките под наем.", [], "", "2.1") == ["transport"]
