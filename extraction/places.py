@@ -399,26 +399,41 @@ def _pretty_surface(text: str) -> str:
     return "".join(out).strip(" ,;")
 
 
+_ORGANISER = r"(?:\s+[А-ЯA-Z][\w–-]*(?:\s*[–-]\s*[А-Я][\w]*)?){0,2}"
+_TITLE_LIST_GAP = re.compile(r"\s*(?:,\s*(?:и\s+)?|\s+и\s+)$")
+
+
 def find_initiatives(sentence: str) -> list[PlaceMention]:
     """Named initiatives ("кампанията „Книги за смет“") as mentions of kind ``initiative``.
 
     They are works, not places: the register lists them as records with no place, and the
-    extractor keeps them out of `places`.
+    extractor keeps them out of `places`. Quoted titles listed after the first one ("изложби
+    „А“, „Б“ и „В“") are initiatives of the same kind.
     """
     s = normalise_quotes(sentence)
     spans = quoted_spans(s, sentence)
     found: list[PlaceMention] = []
+
+    def add(start: int, q: tuple[int, int, str], label: str) -> None:
+        title = _clean_name(q[2])
+        if title:
+            pm = PlaceMention(title, "initiative", start, q[1], f"{label} „{title}“")
+            pm.surface = _pretty_surface(sentence[start : q[1]])
+            found.append(pm)
+
     for entry in load_rules("works").get("initiative", []):
-        for m in re.finditer(r"(?<!\w)(?:" + entry["pattern"] + r")\s*[:–-]?\s*", s):
+        trigger = re.compile(r"(?<!\w)(?:" + entry["pattern"] + r")(?!\w)" + _ORGANISER + r"\s*[:–-]?\s*")
+        for m in trigger.finditer(s):
             q = next((t for t in spans if t[0] == m.end()), None)
             if q is None or any(f.start <= q[0] < f.end for f in found):
                 continue
-            title = _clean_name(q[2])
-            if not title:
-                continue
-            pm = PlaceMention(title, "initiative", m.start(), q[1], f"{entry['label']} „{title}“")
-            pm.surface = _pretty_surface(sentence[m.start() : q[1]])
-            found.append(pm)
+            add(m.start(), q, entry["label"])
+            while True:  # the titles listed after it
+                end = q[1]
+                q = next((t for t in spans if t[0] > end and _TITLE_LIST_GAP.fullmatch(s[end : t[0]])), None)
+                if q is None or any(f.start <= q[0] < f.end for f in found):
+                    break
+                add(q[0], q, entry["label"])
     return sorted(found, key=lambda p: p.start)
 
 

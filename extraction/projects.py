@@ -91,6 +91,8 @@ class _Sentence:
     text: str
     paragraph: str
     end_line: int = 0
+    #: The first sentence of a bulleted note: one item of a list of activities.
+    bullet_item: bool = False
 
 
 def _title(noun: str | None, place: PlaceMention) -> str:
@@ -123,11 +125,12 @@ def _short(text: str, limit: int = 110) -> str:
 def _note_sentences(note: Note) -> list[_Sentence]:
     """The sentences of a note, each with the report lines it starts and ends on."""
     out, pos = [], 0
-    for text in split_sentences(note.text):
+    for i, text in enumerate(split_sentences(note.text)):
         start = note.text.find(text, pos)
         start = start if start >= 0 else pos
         pos = start + len(text)
-        out.append(_Sentence(note.line_at(start), text, note.text, note.line_at(max(start, pos - 1))))
+        end_line = note.line_at(max(start, pos - 1))
+        out.append(_Sentence(note.line_at(start), text, note.text, end_line, note.bullet and i == 0))
     return out
 
 
@@ -289,8 +292,13 @@ class _GoalBuilder:
             return
         cues = status_cues(sent.text)
         if not cues or (all(c.weak for c in cues) and not (category_cues(sent.text) or work_noun(sent.text))):
-            return  # no stage, or only "предстои" with nothing to say what
-        decision = decide_status([("sentence", sent.text), ("paragraph", sent.paragraph)])
+            if not sent.bullet_item or len(sent.text.split()) < 4:
+                return  # no stage, or only "предстои" with nothing to say what
+            # A bulleted item of a list of activities is a work even when its verb is not a cue
+            # ("- подкрепи Посолството …"): it takes the stage its list states (see `finish`).
+            decision = StatusDecision("", "", "list")
+        else:
+            decision = decide_status([("sentence", sent.text), ("paragraph", sent.paragraph)])
         self._add(
             [],
             decision,
@@ -303,6 +311,25 @@ class _GoalBuilder:
             end_line=sent.end_line,
         )
         self._last_sentence_record = (self.records[-1], sent.paragraph)
+
+    def finish(self) -> None:
+        """Give the bulleted items that state no stage the stage most of their list states.
+
+        Falls back to the goal's notes, then to the rules' default.
+        """
+        items = [r for r in self.records if r.status_scope == "list"]
+        if not items:
+            return
+        stated = [r.status for r in self.records if r.status_scope != "list" and r.status_evidence]
+        if stated:
+            status = max(sorted(set(stated)), key=stated.count)
+            decision = StatusDecision(status, "", "list")
+        else:
+            goal = decide_status([("goal", self.notes_text)])
+            decision = StatusDecision(goal.status, goal.evidence, "list" if goal.evidence else "default")
+        for rec in items:
+            rec.status, rec.status_evidence = decision.status, decision.evidence
+            rec.status_scope = decision.scope
 
     def from_notes(self, known: dict[str, list[PlaceMention]]) -> None:
         for sent in self.sentences:
@@ -470,6 +497,7 @@ def extract_projects(outline: Outline) -> list[Project]:
         builder.from_notes(known)
         if not builder.records or (builder.goal_objects and not builder.place_records):
             builder.from_goal()
+        builder.finish()
         records.extend(builder.records)
     counters: dict[int, int] = {}
     for rec in records:

@@ -106,9 +106,10 @@ def test_real_register_shape(real_records) -> None:
     six = {"Централен", "Източен", "Западен", "Северен", "Южен", "Тракия"}
     assert all(set(r.districts) <= six for r in recs)
     assert len({r.id for r in recs}) == len(recs)
-    # Evidence is a phrase of the cited text (or empty when the status is the default).
+    # Evidence is a phrase of the cited text — or empty when the status is the default or the
+    # stage of the list a bulleted item belongs to.
     for r in recs:
-        assert r.status_scope == "default" or r.status_evidence, r.id
+        assert r.status_scope in ("default", "list") or r.status_evidence, r.id
     # The camera sentence of measure 1.1 gives one record per location.
     cams = [r for r in recs if "camera" in r.categories and r.measure == "1.1" and r.places]
     assert len(cams) >= 10
@@ -167,3 +168,27 @@ def test_a_locating_place_adds_no_category_and_a_list_shares_its_lead() -> None:
     parking = {str(r.places[0]["name"]): r for r in recs if r.measure == "2.1" and r.places}
     assert parking["спортна зала „Арена“"].categories == ["parking"]  # the hall only locates it
     assert parking["ул. „Осма“"].categories == ["parking"]  # the street is its address
+
+
+ACTIVITIES = """\tОТЧЕТ
+
+\tПРИОРИТЕТ 2. ИКОНОМИКА
+
+\tМярка 2.2. Инвестиции
+
+\tПопуляризиране на града.
+\tВ изпълнение на дейността, звеното:
+- взе участие в конференцията „Градове 2021“;
+- подкрепи посолството на Италия за изложението в Милано;
+- организира изложбите „Старият град“, „Реката“ и „Хълмовете“.
+"""
+
+
+def test_bulleted_activities_are_works_with_their_list_stage() -> None:
+    recs = extract_projects(parse_outline(ACTIVITIES))
+    embassy = [r for r in recs if "посолството" in r.source_text]
+    assert len(embassy) == 1  # no cue of its own, still a work of the list
+    assert embassy[0].status == "completed" and embassy[0].status_scope == "list"
+    # A list of titles after one initiative word gives one work per title.
+    names = {r.name for r in recs}
+    assert {"Изложба „Старият град“", "Изложба „Реката“", "Изложба „Хълмовете“"} <= names
