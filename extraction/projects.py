@@ -313,23 +313,25 @@ class _GoalBuilder:
         self._last_sentence_record = (self.records[-1], sent.paragraph)
 
     def finish(self) -> None:
-        """Give the bulleted items that state no stage the stage most of their list states.
+        """Give each bulleted item that states no stage the stage of the list around it.
 
-        Falls back to the goal's notes, then to the rules' default.
+        A list continues the item before it ("- Подписан е Меморандум с Община Бургас; - Меморандум
+        с Община София"): the nearest earlier record of the goal with a stated stage decides, else
+        the nearest later one, else the goal's notes, else the rules' default.
         """
-        items = [r for r in self.records if r.status_scope == "list"]
-        if not items:
-            return
-        stated = [r.status for r in self.records if r.status_scope != "list" and r.status_evidence]
-        if stated:
-            status = max(sorted(set(stated)), key=stated.count)
-            decision = StatusDecision(status, "", "list")
-        else:
+        for i, rec in enumerate(self.records):
+            if rec.status_scope != "list":
+                continue
+            stated = [r for r in self.records if r.status_scope != "list" and r.status_evidence]
+            before = [r for r in self.records[:i] if r in stated]
+            after = [r for r in self.records[i + 1 :] if r in stated]
+            if before or after:
+                rec.status = (before[-1] if before else after[0]).status
+                rec.status_evidence = ""
+                continue
             goal = decide_status([("goal", self.notes_text)])
-            decision = StatusDecision(goal.status, goal.evidence, "list" if goal.evidence else "default")
-        for rec in items:
-            rec.status, rec.status_evidence = decision.status, decision.evidence
-            rec.status_scope = decision.scope
+            rec.status, rec.status_evidence = goal.status, goal.evidence
+            rec.status_scope = "list" if goal.evidence else "default"
 
     def from_notes(self, known: dict[str, list[PlaceMention]]) -> None:
         for sent in self.sentences:

@@ -91,3 +91,17 @@ def test_other_is_what_nothing_else_is() -> None:
     # A memorandum is "other" unless it says what it is about.
     assert decide_categories("Подписан е меморандум с Община Бургас.", [], "Стратегия", "3.6") == ["other"]
     assert decide_categories("Подписан е меморандум за тротинетките под наем.", [], "", "2.1") == ["transport"]
+
+
+def test_design_contract_started_and_running_and_draft_awaiting_consultation() -> None:
+    from extraction.rules import decide_status
+
+    def status(text: str) -> str:
+        return decide_status([("sentence", text)]).status
+
+    assert status("Сключен е договор с архитекти за реставрацията на кино „Луна“.") == "design"
+    assert status("Сключен е договор за строителството.") == "procurement"
+    assert status("През 2021 г. стартира първата паралелка.") == "in_progress"
+    assert status("Кампанията стартира през май и продължи до 15 декември.") == "completed"
+    assert status("В общината функционират 12 паралелки.") == "in_progress"
+    assert status("Изработена е стратегия, на която предстои второ обществено обсъждане.") == "in_progress"
