@@ -333,70 +333,106 @@ class _GoalBuilder:
             rec.status, rec.status_evidence = goal.status, goal.evidence
             rec.status_scope = "list" if goal.evidence else "default"
 
+    def _continue_previous(self, sent: _Sentence, previous: list[Project]) -> bool:
+        """A place-less sentence that points back ("За нея има договор.") adds to the work before.
+
+        Its stage is weighed with the stage phrase of the last work of the sentence before:
+        "се очаква да стартира строителството … (Съдийски). За нея има договор." is procurement.
+        """
+        if not previous or not _ANAPHORA.match(sent.text):
+            return False
+        cues = status_cues(sent.text)
+        if not any(not c.weak for c in cues):
+            return False
+        rec = previous[-1]
+        decision = decide_status([("sentence", f"{rec.status_evidence} {sent.text}")])
+        rec.status, rec.status_evidence, rec.status_scope = decision.status, decision.evidence, "sentence"
+        rec.source_text = f"{rec.source_text} {sent.text}"
+        rec.source_line_end = max(rec.source_line_end, sent.end_line)
+        return True
+
     def from_notes(self, known: dict[str, list[PlaceMention]]) -> None:
+        previous: list[Project] = []  # the records of the sentence before, for pronouns
+        previous_text = ""
         for sent in self.sentences:
-            mentions = find_places(sent.text) or self._remembered(sent.text, known)
-            named = [m for m in mentions if m.kind == "district"]
-            districts = list(dict.fromkeys(m.name for m in named))
-            objects = [
-                self._resolve_endpoints(m)
-                for m in mentions
-                if m.kind in OBJECT_KINDS and m.role in ("object", "endpoint")
-            ]
-            # Named initiatives that do not overlap a place are works too (no place of their own).
-            objects += [
-                i
-                for i in find_initiatives(sent.text)
-                if not any(o.start < i.end and i.start < o.end for o in objects)
-            ]
-            hosts = self._common_works(sent.text, objects)
-            objects = [o for o in objects if o not in hosts.values()]
-            objects.sort(key=lambda o: o.start)
-            text = sent.text
-            if objects:
-                self._last_sentence_record = None
-            if not objects and not self.goal_objects and len(self.sentences) > 1:
-                # A place-less sentence under a goal that names places speaks of those places:
-                # the goal record covers it. Under a place-less goal it is a work of its own —
-                # unless it is the goal's only sentence, which just reports the goal's stage.
-                self.from_sentence(sent, districts)
-            for i, obj in enumerate(objects):
-                nxt = objects[i + 1].start if i + 1 < len(objects) else len(text)
-                prv = objects[i - 1].end if i > 0 else 0
-                after, before = text[obj.end : nxt], text[prv : obj.start]
-                if len(objects) == 1:
-                    # One work in the sentence: the whole sentence speaks of it, so its cues are
-                    # weighed together ("Проведен дебат …, изготвено е задание за проект").
-                    decision = decide_status(self._scopes("", "", sent)[-3:])
-                else:
-                    decision = decide_status(self._scopes(after, before, sent, _run_after(text, objects, i)))
-                own_after, own_before = _own_clause(after, before)
-                clause = f"{own_before} {own_after}"
-                if not category_cues(f"{clause} {obj.display}"):
-                    clause = f"{before} {after}"
-                if len(objects) > 1 and not category_cues(f"{clause} {obj.display}"):
-                    # A listed place with no words of its own shares the list's lead: "терени за
-                    # буферни паркинги – до …, на ул. „4 януари“, на кръстовището …".
-                    clause = f"{text[: objects[0].start]} {clause}"
-                if not category_cues(text):
-                    clause = (
-                        f"{clause} {self.goal.text}"  # the sentence only reports progress: the goal says what
-                    )
-                host = hosts.get(id(obj))
-                self._add(
-                    [host] if host else [] if obj.kind == "initiative" else [obj],
-                    decision,
-                    clause,
-                    sent.line,
-                    text,
-                    _own_districts(obj, named, prv, nxt, objects[0].start),
-                    (before, after, text[: obj.start]),
-                    text[: obj.start],
-                    name=obj.display if obj.kind == "initiative" else None,
-                    end_line=sent.end_line,
-                    locator=host is not None
-                    or (is_locator(text[: obj.start]) and bool(category_cues(clause))),
+            made = len(self.records)
+            self._notes_sentence(sent, known, previous, previous_text)
+            previous, previous_text = self.records[made:], sent.text
+
+    def _notes_sentence(
+        self,
+        sent: _Sentence,
+        known: dict[str, list[PlaceMention]],
+        previous: list[Project],
+        previous_text: str,
+    ) -> None:
+        """The records of one progress sentence: its places, initiatives and common-noun works."""
+        mentions = find_places(sent.text) or self._remembered(sent.text, known)
+        named = [m for m in mentions if m.kind == "district"]
+        districts = list(dict.fromkeys(m.name for m in named))
+        objects = [
+            self._resolve_endpoints(m)
+            for m in mentions
+            if m.kind in OBJECT_KINDS and m.role in ("object", "endpoint")
+        ]
+        # Named initiatives that do not overlap a place are works too (no place of their own).
+        objects += [
+            i
+            for i in find_initiatives(sent.text)
+            if not any(o.start < i.end and i.start < o.end for o in objects)
+        ]
+        hosts = self._common_works(sent.text, objects)
+        objects = [o for o in objects if o not in hosts.values()]
+        objects.sort(key=lambda o: o.start)
+        text = sent.text
+        if objects:
+            self._last_sentence_record = None
+        if not objects and self._continue_previous(sent, previous):
+            return
+        if not objects and not self.goal_objects and len(self.sentences) > 1:
+            # A place-less sentence under a goal that names places speaks of those places:
+            # the goal record covers it. Under a place-less goal it is a work of its own —
+            # unless it is the goal's only sentence, which just reports the goal's stage.
+            self.from_sentence(sent, districts)
+        for i, obj in enumerate(objects):
+            nxt = objects[i + 1].start if i + 1 < len(objects) else len(text)
+            prv = objects[i - 1].end if i > 0 else 0
+            after, before = text[obj.end : nxt], text[prv : obj.start]
+            if len(objects) == 1:
+                # One work in the sentence: the whole sentence speaks of it, so its cues are
+                # weighed together ("Проведен дебат …, изготвено е задание за проект").
+                decision = decide_status(self._scopes("", "", sent)[-3:])
+            else:
+                decision = decide_status(self._scopes(after, before, sent, _run_after(text, objects, i)))
+            own_after, own_before = _own_clause(after, before)
+            clause = f"{own_before} {own_after}"
+            if not category_cues(f"{clause} {obj.display}"):
+                clause = f"{before} {after}"
+            if len(objects) > 1 and not category_cues(f"{clause} {obj.display}"):
+                # A listed place with no words of its own shares the list's lead: "терени за
+                # буферни паркинги – до …, на ул. „4 януари“, на кръстовището …".
+                clause = f"{text[: objects[0].start]} {clause}"
+            if not category_cues(clause) and _ANAPHORA.match(text):
+                # "Тя ще обхваща булевардите …": the sentence before says what "тя" is.
+                clause = f"{clause} {re.split(r'[,;:]', previous_text)[0]}"
+            if not category_cues(text) and not category_cues(clause):
+                clause = (
+                    f"{clause} {self.goal.text}"  # the sentence only reports progress: the goal says what
                 )
+            host = hosts.get(id(obj))
+            self._add(
+                [host] if host else [] if obj.kind == "initiative" else [obj],
+                decision,
+                clause,
+                sent.line,
+                text,
+                _own_districts(obj, named, prv, nxt, objects[0].start),
+                (before, after, text[: obj.start]),
+                text[: obj.start],
+                name=obj.display if obj.kind == "initiative" else None,
+                end_line=sent.end_line,
+                locator=host is not None or (is_locator(text[: obj.start]) and bool(category_cues(clause))),
+            )
 
     def _common_works(self, text: str, objects: list[PlaceMention]) -> dict[int, PlaceMention]:
         """Add the common-noun works of a sentence that states a stage to `objects`.
@@ -459,6 +495,10 @@ class _GoalBuilder:
             )
         else:
             self._add([], decision, f"{self.goal.text} {self.notes_text}", line, source_text, districts, ())
+
+
+#: A sentence that opens by pointing back at the work before ("Тя …", "За нея …").
+_ANAPHORA = re.compile(r"(?:(?:За|С|В|От|При)\s+)?(?:нея|него|тях|тя|той|то|те)\b", re.IGNORECASE)
 
 
 def _own_districts(

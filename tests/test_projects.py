@@ -192,3 +192,28 @@ def test_bulleted_activities_are_works_with_their_list_stage() -> None:
     # A list of titles after one initiative word gives one work per title.
     names = {r.name for r in recs}
     assert {"Изложба „Старият град“", "Изложба „Реката“", "Изложба „Хълмовете“"} <= names
+
+
+POINTING_BACK = """\tОТЧЕТ
+
+\tПРИОРИТЕТ 3. УСЛУГИ
+
+\tМярка 3.1. Образование
+
+\tСтроителство на детски ясли.
+\tОчаква се да стартира строителството на ДЯ „Слънчо“. За нея има договор.
+
+\tМярка 2.1. Паркиране
+
+\tНови зони за паркиране.
+\tВ момента се проектира Зелена зона, чийто обхват ще бъде обявен. Тя ще обхваща булевардите „Първи“ и „Втори“.
+"""
+
+
+def test_a_sentence_pointing_back_adds_to_the_work_before() -> None:
+    recs = extract_projects(parse_outline(POINTING_BACK))
+    (nursery,) = [r for r in recs if r.measure == "3.1"]
+    assert nursery.status == "procurement" and "има договор" in nursery.status_evidence
+    boulevards = [r for r in recs if r.measure == "2.1" and r.places]
+    assert len(boulevards) == 2
+    assert all(r.categories == ["parking"] for r in boulevards)  # "тя" is the Green Zone
