@@ -105,3 +105,21 @@ def test_design_contract_started_and_running_and_draft_awaiting_consultation() -
     assert status("Кампанията стартира през май и продължи до 15 декември.") == "completed"
     assert status("В общината функционират 12 паралелки.") == "in_progress"
     assert status("Изработена е стратегия, на която предстои второ обществено обсъждане.") == "in_progress"
+
+
+def test_plans_hold_works_and_reports_are_studies() -> None:
+    from extraction.rules import category_cues, decide_status
+
+    # The plan only holds the parks it foresees: the work is a park.
+    assert category_cues("В новия ОУП са залегнали 2 нови паркови пространства.") == ["park"]
+    assert category_cues("Изготвен е доклад за икономиката на града.") == ["planning"]
+    assert category_cues("Въведени са правила за докладване на нарушения.") == []
+    assert decide_status([("sentence", "Разработен е предварителен проект на ОУП.")]).status == "in_progress"
+    assert decide_status([("sentence", "Провеждат се мащабни акции за почистване.")]).status == "in_progress"
+
+
+def test_a_quoted_service_is_a_work() -> None:
+    from extraction.places import find_initiatives
+
+    (svc,) = find_initiatives("Социалната услуга „Личен помощник“ се предоставя от 2020 г.")
+    assert svc.display == "Услуга „Личен помощник“"
