@@ -209,7 +209,10 @@ class _GoalBuilder:
         # A place that only locates the work ("паркинг до спортна зала …") says nothing of what it is.
         place_text = "" if locator else " ".join(p.display for p in place_list)
         kinds = [] if locator else [p.kind for p in place_list]
-        cats = decide_categories(clause, kinds, self.goal.text, self.measure.code, context, place_text)
+        # A place-less activity of a list under a goal is not the goal: the goal's words say what
+        # the activities are for ("… кампании, стратегии …"), so only the measure's default fills in.
+        goal_text = self.goal.text if (place_list or name is None) else ""
+        cats = decide_categories(clause, kinds, goal_text, self.measure.code, context, place_text)
         noun = work_noun(*noun_texts)
         if name is None:
             name = _title(noun, place_list[0]) if place_list else _short(self.goal.text)
@@ -269,7 +272,7 @@ class _GoalBuilder:
         pm.role = "object"
         return pm
 
-    def from_sentence(self, sent: _Sentence, districts: list[str]) -> None:
+    def from_sentence(self, sent: _Sentence, districts: list[str], previous_text: str = "") -> None:
         """A sentence naming no place but a work with a stage ("Подменени са 1913 тела с LED").
 
         A sentence that names no work of its own ("Почти на 80% е реализирана") continues the
@@ -299,10 +302,13 @@ class _GoalBuilder:
             decision = StatusDecision("", "", "list")
         else:
             decision = decide_status([("sentence", sent.text), ("paragraph", sent.paragraph)])
+        clause = sent.text
+        if not category_cues(clause) and _BACK_REFERENCE.search(clause):
+            clause = f"{clause} {previous_text}"  # "стартира същия проект …": the one before
         self._add(
             [],
             decision,
-            sent.text,
+            clause,
             sent.line,
             sent.text,
             districts,
@@ -393,7 +399,7 @@ class _GoalBuilder:
             # A place-less sentence under a goal that names places speaks of those places:
             # the goal record covers it. Under a place-less goal it is a work of its own —
             # unless it is the goal's only sentence, which just reports the goal's stage.
-            self.from_sentence(sent, districts)
+            self.from_sentence(sent, districts, previous_text)
         for i, obj in enumerate(objects):
             nxt = objects[i + 1].start if i + 1 < len(objects) else len(text)
             prv = objects[i - 1].end if i > 0 else 0
@@ -419,6 +425,8 @@ class _GoalBuilder:
                 clause = (
                     f"{clause} {self.goal.text}"  # the sentence only reports progress: the goal says what
                 )
+            if obj.kind == "initiative":
+                clause = f"{obj.display} {clause}"  # "Доклад „…“", "Център за видеонаблюдение"
             host = hosts.get(id(obj))
             self._add(
                 [host] if host else [] if obj.kind == "initiative" else [obj],
@@ -499,6 +507,10 @@ class _GoalBuilder:
 
 #: A sentence that opens by pointing back at the work before ("Тя …", "За нея …").
 _ANAPHORA = re.compile(r"(?:(?:За|С|В|От|При)\s+)?(?:нея|него|тях|тя|той|то|те)\b", re.IGNORECASE)
+
+
+#: Words that refer to the work of the sentence before ("същия проект", "тази кампания").
+_BACK_REFERENCE = re.compile(r"\b(?:същ(?:ия|ият|ата|ото|ите)|този|тази|това|тези)\b", re.IGNORECASE)
 
 
 def _own_districts(

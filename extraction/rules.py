@@ -157,11 +157,27 @@ def _ignored() -> list[re.Pattern[str]]:
     return [re.compile(p) for p in load_rules("categories").get("ignore", [])]
 
 
+@cache
+def _weak_table() -> dict[str, list[re.Pattern[str]]]:
+    return {
+        c["name"]: [re.compile(p, re.IGNORECASE if not p.isupper() else 0) for p in c["weak_cues"]]
+        for c in load_rules("categories")["category"]
+        if c.get("weak_cues")
+    }
+
+
 def category_cues(text: str) -> list[str]:
-    """Categories whose cue words occur in `text` (purposes, organisations blanked), in lexicon order."""
+    """Categories whose cue words occur in `text` (purposes, organisations blanked), in lexicon order.
+
+    A category's `weak_cues` count only when no category's own cues occur: pupils at a museum
+    lesson do not make it a school work, a memorandum on e-scooters is a transport work.
+    """
     for pat in _ignored():
         text = pat.sub(" ", text)
-    return [name for name, _, _, pats in _category_table() if any(p.search(text) for p in pats)]
+    strong = [name for name, _, _, pats in _category_table() if any(p.search(text) for p in pats)]
+    if strong:
+        return strong
+    return [name for name, pats in _weak_table().items() if any(p.search(text) for p in pats)]
 
 
 def decide_categories(
@@ -186,8 +202,6 @@ def decide_categories(
     if sole:
         return [sole]
     cats = category_cues(clause)
-    if len(cats) > 1 and "other" in cats:
-        cats.remove("other")  # "other" is what nothing else is
     if set(cats) & exclusive:
         return cats
     from_context = [c for c in category_cues(context) if c in exclusive and c not in cats]
@@ -203,6 +217,8 @@ def decide_categories(
         cats = category_cues(goal_text)
     if not cats:
         cats = [load_rules("categories")["measure_default"].get(measure, "other")]
+    if len(set(cats)) > 1 and "other" in cats:
+        cats = [c for c in cats if c != "other"]  # "other" is what nothing else is
     order = [name for name, _, _, _ in table]
     return sorted(set(cats), key=order.index)
 

@@ -123,3 +123,28 @@ def test_a_quoted_service_is_a_work() -> None:
 
     (svc,) = find_initiatives("Социалната услуга „Личен помощник“ се предоставя от 2020 г.")
     assert svc.display == "Услуга „Личен помощник“"
+
+
+def test_audience_and_partners_say_who_not_what() -> None:
+    from extraction.rules import category_cues
+
+    assert category_cues("Проведени са 40 музейни урока за ученици.") == ["culture"]
+    assert category_cues("Проведени са обучения за учители.") == ["school"]
+    assert category_cues("Кампании в партньорство с 3 футболни клуба.") == []
+    assert category_cues("Публикации в социалните мрежи.") == []
+    assert category_cues("Нова социална услуга.") == ["social"]
+
+
+def test_a_place_less_activity_does_not_take_its_goals_words() -> None:
+    from extraction import extract_projects, parse_outline
+
+    text = (
+        "\tОТЧЕТ\n\n\tПРИОРИТЕТ 2. ИКОНОМИКА\n\n\tМярка 2.2. Инвестиции\n\n"
+        "\tПопуляризиране чрез кампании, стратегии и реклама.\n"
+        "- взе участие в конференцията „Бизнес 2021“;\n"
+        "- представи града в изданието „Инвестиции“.\n"
+    )
+    recs = extract_projects(parse_outline(text))
+    assert len(recs) == 2
+    for rec in recs:
+        assert rec.categories == ["other"]  # not "planning" from the goal's "стратегии"
