@@ -29,6 +29,7 @@ from extraction.places import (
     find_common_works,
     find_initiatives,
     find_places,
+    normalise_quotes,
 )
 from extraction.rules import (
     StatusDecision,
@@ -213,6 +214,8 @@ class _GoalBuilder:
         # the activities are for ("… кампании, стратегии …"), so only the measure's default fills in.
         goal_text = self.goal.text if (place_list or name is None) else ""
         cats = decide_categories(clause, kinds, goal_text, self.measure.code, context, place_text)
+        if place_list and name is None and self._restated(place_list, cats, bool(category_cues(clause))):
+            return
         noun = work_noun(*noun_texts)
         if name is None:
             name = _title(noun, place_list[0]) if place_list else _short(self.goal.text)
@@ -237,6 +240,20 @@ class _GoalBuilder:
                 city_wide=not place_list and not districts,
                 source_line_end=max(line, end_line),
             )
+        )
+
+    def _restated(self, place_list: list[PlaceMention], cats: list[str], own_words: bool) -> bool:
+        """Is this the same work as an earlier record of the goal: the same places, and the same
+        categories or no words of its own to say it is another work?
+
+        A note that lists the one-way streets and then lists them again ("… бул. „Марица-север“ в
+        участъка от ул. „Карловска“ до „Златна Панега“ …; … по бул. „Марица – север“ в участъка от
+        улица „Карловска“ до „Златна панега“") names one work twice; the first mention stays.
+        """
+        mine = _place_key(place_list)
+        return any(
+            r.places and _place_key(r.places) == mine and (r.categories == cats or not own_words)
+            for r in self.records
         )
 
     def _remembered(self, text: str, known: dict[str, list[PlaceMention]]) -> list[PlaceMention]:
@@ -507,6 +524,17 @@ class _GoalBuilder:
 
 #: A sentence that opens by pointing back at the work before ("Тя …", "За нея …").
 _ANAPHORA = re.compile(r"(?:(?:За|С|В|От|При)\s+)?(?:нея|него|тях|тя|той|то|те)\b", re.IGNORECASE)
+
+
+def _place_key(places: list[PlaceMention] | list[dict[str, object]]) -> tuple[str, ...]:
+    """Places compared as the same work: names, segment ends and block streets, case and dashes
+    folded ("Марица-север" = "Марица – север", "Златна Панега" = "Златна панега")."""
+    parts: list[str] = []
+    for p in places:
+        d = p.as_dict() if isinstance(p, PlaceMention) else p
+        for value in [d.get("name", ""), *d.get("between", []), *d.get("streets", [])]:  # type: ignore[misc]
+            parts.append(re.sub(r"[\s–-]+", "", normalise_quotes(str(value))).casefold())
+    return tuple(sorted(parts))
 
 
 #: Words that refer to the work of the sentence before ("същия проект", "тази кампания").

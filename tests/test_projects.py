@@ -217,3 +217,19 @@ def test_a_sentence_pointing_back_adds_to_the_work_before() -> None:
     boulevards = [r for r in recs if r.measure == "2.1" and r.places]
     assert len(boulevards) == 2
     assert all(r.categories == ["parking"] for r in boulevards)  # "тя" is the Green Zone
+
+
+RESTATED = """\tОТЧЕТ
+
+\tПРИОРИТЕТ 2. ТРАНСПОРТ
+
+\tМярка 2.1. Движение
+
+\tВъвеждане на еднопосочно движение.
+\tЕднопосочно движение е въведено по бул. „Алфа“ в участъка от ул. „Бета“ до „Гама“. Още веднъж: по бул. „Алфа“ в участъка от улица „Бета“ до „гама“.
+"""
+
+
+def test_the_same_place_restated_in_a_goal_is_one_work() -> None:
+    recs = extract_projects(parse_outline(RESTATED))
+    assert len([r for r in recs if r.places]) == 1
