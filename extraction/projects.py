@@ -141,7 +141,12 @@ def _own_clause(after: str, before: str) -> tuple[str, str]:
     The text between two listed works splits at its comma (or colon): in "X – готов, Y – се
     строи" X owns "– готов"; in "Изграден е парк X, ремонтиран е Y" Y owns "ремонтиран е".
     """
-    return re.split(r"[,;:]", after, maxsplit=1)[0], re.split(r"[,;:]", before)[-1]
+    parts = re.split(r"[,;:]", before)
+    own_before = parts[-1]
+    if len(parts) > 1 and re.match(r"\s*както и\b", own_before):
+        # "подмяна на водопроводни клонове, както и преасфалтиране в кв. X": both are done at X.
+        own_before = f"{parts[-2]},{own_before}"
+    return re.split(r"[,;:]", after, maxsplit=1)[0], own_before
 
 
 def _run_after(text: str, objects: list[PlaceMention], i: int) -> str:

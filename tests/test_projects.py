@@ -233,3 +233,13 @@ RESTATED = """\tОТЧЕТ
 def test_the_same_place_restated_in_a_goal_is_one_work() -> None:
     recs = extract_projects(parse_outline(RESTATED))
     assert len([r for r in recs if r.places]) == 1
+
+
+def test_works_joined_by_kato_i_share_their_place() -> None:
+    text = MINI.replace(
+        "Подменени са 1000 осветителни тела.",
+        "Подменени са 1000 осветителни тела.\n\n\tВиК и пътища.\n"
+        "\tЗавършени са подмяна на водопроводни клонове, както и преасфалтиране в кв. „Юг“.",
+    )
+    (rec,) = [r for r in extract_projects(parse_outline(text)) if r.places and r.places[0]["name"] == "кв. „Юг“"]
+    assert rec.categories == ["road", "water"]
