@@ -1,4 +1,7 @@
-"""Score the extractor against a hand-labelled set (`tests/data/labelled_register.csv`).
+"""Score the extractor against a hand-labelled set (`tests/data/labelled_register*.csv`).
+
+The sets are labelled against `docs/labelling_guide.md` (what counts as a work, its category,
+its status): a figure measured against unwritten conventions says little.
 
 A labelled row names a work by the report line where it is stated and a short anchor (the
 place or facility name). A record matches the row when it is in the row's measure, cites the

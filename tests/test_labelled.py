@@ -1,42 +1,58 @@
-"""The extractor against the hand-labelled set built by reading the report (tests/data/)."""
+"""The extractor against the hand-labelled works (tests/data/labelled_register*.csv).
+
+All four sets are labelled against docs/labelling_guide.md by readers who did not see the
+extractor's output. They play different roles, so their floors differ:
+
+* `labelled_register.csv` (first reader, relabelled by the guide): the rules were tuned on it.
+* `labelled_register_holdout.csv` (second reader, relabelled): its misses were read to find
+  generic bugs, so it is a development set too.
+* `labelled_register_fresh.csv` (third reader, every work of every other eligible line): first
+  measured blind at 25.8% fully right, then used for development.
+* `labelled_register_final.csv` (fourth reader, every work of the remaining lines): measured
+  once, after the rules were frozen; it is the honest figure for text the rules were not tuned
+  on. Its misses must not be used to tune the rules.
+
+Each floor is the measured level rounded down, so a regression fails the suite. The issue's
+target is 0.95 fully right; see README "Quality (measured)" for why the sets are below it.
+"""
 
 from __future__ import annotations
 
-from extraction.evaluate import evaluate, load_labels
+import pytest
 
-#: The issue's target is 0.95 fully right; the extractor is not there yet (see README,
-#: "Known gaps"). This floor is the measured level, so any regression fails the suite.
+from extraction.evaluate import DEFAULT_LABELS, evaluate, load_labels
+
 TARGET = 0.95
-FLOOR = 0.80
+
+#: file → (fully right floor, found floor, precision floor or None when the set is not exhaustive)
+FLOORS: dict[str, tuple[float, float, float | None]] = {
+    "labelled_register.csv": (0.90, 0.95, None),
+    "labelled_register_holdout.csv": (0.65, 0.85, None),
+    "labelled_register_fresh.csv": (0.47, 0.75, 0.95),
+    "labelled_register_final.csv": (0.30, 0.53, 0.80),
+}
 
 
-def test_labelled_set_is_broad() -> None:
-    labels = load_labels()
-    assert len(labels) >= 80
+def test_labelled_sets_are_broad() -> None:
+    labels = [lab for name in FLOORS for lab in load_labels(DEFAULT_LABELS.with_name(name))]
+    assert len(labels) >= 80 * 4
     assert {lab.priority for lab in labels} == {1, 2, 3}
-    assert len({lab.measure for lab in labels}) >= 12
+    assert len({lab.measure for lab in labels}) >= 14
+    # The third and fourth readers took report lines no earlier set had used.
+    lines = {n: {lab.line for lab in load_labels(DEFAULT_LABELS.with_name(n))} for n in FLOORS}
+    earlier = lines["labelled_register.csv"] | lines["labelled_register_holdout.csv"]
+    assert not lines["labelled_register_fresh.csv"] & earlier
+    assert not lines["labelled_register_final.csv"] & (earlier | lines["labelled_register_fresh.csv"])
 
 
-def test_labelled_accuracy(real_records) -> None:
-    score = evaluate(real_records, load_labels())
-    detail = "\n".join(score.misses)
-    assert score.found / score.total >= 0.95, detail
-    assert score.accuracy >= FLOOR, f"{score.right}/{score.total} fully right:\n{detail}"
-
-
-#: A second reader's set (tests/data/labelled_register_holdout.csv), labelled without seeing the
-#: extractor. Its misses were read once to find generic bugs (a cue matching "делото на …",
-#: "мониторинг" read as "ринг"), so it is no longer a pristine hold-out. The gap between the two
-#: sets is real: the second reader cuts works finer and names categories differently.
-HOLDOUT_FLOOR = 0.45
-
-
-def test_second_reader_accuracy(real_records) -> None:
-    from extraction.evaluate import DEFAULT_LABELS
-
-    labels = load_labels(DEFAULT_LABELS.with_name("labelled_register_holdout.csv"))
-    assert len(labels) >= 60
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_labelled_accuracy(real_records, name: str) -> None:
+    right_floor, found_floor, precision_floor = FLOORS[name]
+    labels = load_labels(DEFAULT_LABELS.with_name(name))
+    assert len(labels) >= 80
     score = evaluate(real_records, labels)
     detail = "\n".join(score.misses)
-    assert score.found / score.total >= 0.80, detail
-    assert score.accuracy >= HOLDOUT_FLOOR, f"{score.right}/{score.total} fully right:\n{detail}"
+    assert score.found / score.total >= found_floor, detail
+    assert score.accuracy >= right_floor, f"{score.right}/{score.total} fully right:\n{detail}"
+    if precision_floor is not None:
+        assert score.precision >= precision_floor, "\n".join(score.unmatched_records)
