@@ -100,10 +100,7 @@ def matches(rec: Project, label: Label) -> bool:
     """Does `rec` stand for the labelled work?"""
     return (
         rec.measure == label.measure
-        and (
-            label.line == rec.goal_line
-            or rec.source_line <= label.line <= max(rec.source_line, rec.source_line_end)
-        )
+        and (label.line == rec.goal_line or label.line in _cited_lines(rec))
         and normalise_quotes(label.anchor).casefold() in _haystack(rec).casefold()
     )
 

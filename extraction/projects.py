@@ -347,17 +347,18 @@ class _GoalBuilder:
         с Община София"): the nearest earlier record of the goal with a stated stage decides, else
         the nearest later one, else the goal's notes, else the rules' default.
         """
+        stated = [i for i, r in enumerate(self.records) if r.status_scope != "list" and r.status_evidence]
+        goal: StatusDecision | None = None
         for i, rec in enumerate(self.records):
             if rec.status_scope != "list":
                 continue
-            stated = [r for r in self.records if r.status_scope != "list" and r.status_evidence]
-            before = [r for r in self.records[:i] if r in stated]
-            after = [r for r in self.records[i + 1 :] if r in stated]
-            if before or after:
-                rec.status = (before[-1] if before else after[0]).status
-                rec.status_evidence = ""
+            near = next((j for j in reversed(stated) if j < i), None)
+            if near is None:
+                near = next((j for j in stated if j > i), None)
+            if near is not None:
+                rec.status, rec.status_evidence = self.records[near].status, ""
                 continue
-            goal = decide_status([("goal", self.notes_text)])
+            goal = goal or decide_status([("goal", self.notes_text)])
             rec.status, rec.status_evidence = goal.status, goal.evidence
             rec.status_scope = "list" if goal.evidence else "default"
 
@@ -409,7 +410,8 @@ class _GoalBuilder:
             for i in find_initiatives(sent.text)
             if not any(o.start < i.end and i.start < o.end for o in objects)
         ]
-        hosts = self._common_works(sent.text, objects)
+        works, hosts = self._common_works(sent.text, objects)
+        objects += works
         objects = [o for o in objects if o not in hosts.values()]
         objects.sort(key=lambda o: o.start)
         text = sent.text
@@ -464,23 +466,25 @@ class _GoalBuilder:
                 locator=host is not None or (is_locator(text[: obj.start]) and bool(category_cues(clause))),
             )
 
-    def _common_works(self, text: str, objects: list[PlaceMention]) -> dict[int, PlaceMention]:
-        """Add the common-noun works of a sentence that states a stage to `objects`.
+    def _common_works(
+        self, text: str, objects: list[PlaceMention]
+    ) -> tuple[list[PlaceMention], dict[int, PlaceMention]]:
+        """The common-noun works of a sentence that states a stage, beside its other `objects`.
 
         A place in the work's own clause is where it is ("Център за временно настаняване … на
         ул. „Мортагон“"), and so is the place a sentence opens with ("В ДКЦ II са разкрити
-        Център за …, Център за …"): neither is a work of its own. The returned map gives each
-        such work (by id) its host place; the caller drops the hosts from `objects`.
+        Център за …, Център за …"): neither is a work of its own. Returns the works and a map
+        giving each such work (by id) its host place; the caller adds the works to its objects and
+        drops the hosts from them.
         """
         if not status_cues(text):
-            return {}
+            return [], {}
         works = [
             w
             for w in find_common_works(text)
             if not any(o.start < w.end and w.start < o.end for o in objects)
         ]
         places = [o for o in objects if o.kind != "initiative"]
-        objects += works
         hosts: dict[int, PlaceMention] = {}
         for w in works:
             own = next(
@@ -492,7 +496,7 @@ class _GoalBuilder:
         opener = next((o for o in places if re.fullmatch(r"\s*[Вв]ъ?\s*", text[: o.start])), None)
         if opener is not None and works and len(places) == 1:
             hosts.update({id(w): opener for w in works if id(w) not in hosts})
-        return hosts
+        return works, hosts
 
     def from_goal(self) -> None:
         """The notes name no place: records from the goal line (or one city-wide record)."""

@@ -145,10 +145,16 @@ def _sole_table() -> list[tuple[str, list[re.Pattern[str]]]]:
     ]
 
 
-def _sole_category(text: str) -> str | None:
-    """The category whose `sole_cues` occur in `text`: it decides alone."""
+def _blank_ignored(text: str) -> str:
+    """`text` with the `ignore` patterns (purposes, organisations, locators) blanked out."""
     for pat in _ignored():
         text = pat.sub(" ", text)
+    return text
+
+
+def _sole_category(text: str) -> str | None:
+    """The category whose `sole_cues` occur in `text`: it decides alone."""
+    text = _blank_ignored(text)
     return next((name for name, pats in _sole_table() if any(p.search(text) for p in pats)), None)
 
 
@@ -172,8 +178,7 @@ def category_cues(text: str) -> list[str]:
     A category's `weak_cues` count only when no category's own cues occur: pupils at a museum
     lesson do not make it a school work, a memorandum on e-scooters is a transport work.
     """
-    for pat in _ignored():
-        text = pat.sub(" ", text)
+    text = _blank_ignored(text)
     strong = [name for name, _, _, pats in _category_table() if any(p.search(text) for p in pats)]
     if strong:
         return strong

@@ -24,3 +24,22 @@ def real_records(real_report: Path):
     from extraction import extract_projects, parse_outline, read_report
 
     return extract_projects(parse_outline(read_report(real_report)))
+
+
+#: The small hand-made register and district polygons the dashboard tests run on.
+DASHBOARD_FIXTURES = Path(__file__).parent / "data" / "dashboard"
+
+
+@pytest.fixture
+def register(tmp_path: Path):
+    """The dashboard's register loaded from the hand-made fixtures, with no pins and no geocoder."""
+    from dashboard.data import load_register
+
+    return load_register(
+        str(DASHBOARD_FIXTURES / "projects.geojson"),
+        0.0,
+        str(DASHBOARD_FIXTURES / "districts.geojson"),
+        0.0,
+        str(tmp_path / "none.sqlite"),
+        "none",
+    )

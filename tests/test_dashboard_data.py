@@ -25,11 +25,6 @@ def _load(tmp_path: Path, projects: Path = PROJECTS):
     return load_register(str(projects), 0.0, str(DISTRICTS), 0.0, str(tmp_path / "none.sqlite"), "none")
 
 
-@pytest.fixture
-def register(tmp_path: Path):
-    return _load(tmp_path)
-
-
 def _row(records: pd.DataFrame, record_id: str) -> pd.Series:
     return records.set_index("id").loc[record_id]
 

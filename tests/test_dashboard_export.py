@@ -12,11 +12,8 @@ from pathlib import Path
 import pytest
 
 from dashboard import export
-from dashboard.data import load_register
 from dashboard.map_view import project_map
 from tests.browser_support import VENDOR_DIR
-
-FIXTURES = Path(__file__).parent / "data" / "dashboard"
 
 
 class ScriptTags(HTMLParser):
@@ -32,17 +29,6 @@ class ScriptTags(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         self.closed += tag == "script"
 
-
-@pytest.fixture
-def register(tmp_path: Path):
-    return load_register(
-        str(FIXTURES / "projects.geojson"),
-        0.0,
-        str(FIXTURES / "districts.geojson"),
-        0.0,
-        str(tmp_path / "x"),
-        "none",
-    )
 
 
 def test_csv_has_every_selected_record_and_no_live_formulas(register) -> None:

@@ -10,25 +10,10 @@ import shapely
 from shapely.geometry import LineString, Polygon
 
 from dashboard import basemap
-from dashboard.data import load_register
 from dashboard.planners import district_category_table, district_stats, road_lengths
 from dashboard.residents import Place, circle_bounds, cyrillic_guess, find_place, load_geocoder, nearby
 from pipeline.paths import osm_path
 from tests.dashboard_fakes import BrokenGeocoder, FakeGeocoder
-
-FIXTURES = Path(__file__).parent / "data" / "dashboard"
-
-
-@pytest.fixture
-def register(tmp_path: Path):
-    return load_register(
-        str(FIXTURES / "projects.geojson"),
-        0.0,
-        str(FIXTURES / "districts.geojson"),
-        0.0,
-        str(tmp_path / "x"),
-        "none",
-    )
 
 
 def test_latin_queries_are_tried_in_cyrillic() -> None:
