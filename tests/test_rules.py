@@ -26,6 +26,10 @@ def status(text: str) -> str:
         ("Очаква се решение на съда по делото", "stalled"),
         ("Ремонтът е завършен", "completed"),
         ("Обектът се изпълнява", "in_progress"),
+        # Labelling guide §5.4: reduced is not stopped.
+        ("Значително намалени дейности поради пандемията", "in_progress"),
+        ("Стартирано е сътрудничество с два университета", "in_progress"),
+        ("Стартирана процедура по ЗОП за доставка", "procurement"),
     ],
 )
 def test_status_of_a_clause(text: str, expected: str) -> None:
