@@ -37,6 +37,7 @@ from extraction.rules import (
     decide_categories,
     decide_status,
     is_locator,
+    is_not_work,
     status_cues,
     work_noun,
 )
@@ -415,6 +416,10 @@ class _GoalBuilder:
         objects = [o for o in objects if o not in hosts.values()]
         objects.sort(key=lambda o: o.start)
         text = sent.text
+        if is_not_work(text) and all(o.kind == "initiative" for o in objects):
+            # Taking part in another body's conference or network (labelling guide §5.1).
+            self._last_sentence_record = None
+            return
         if objects:
             self._last_sentence_record = None
         if not objects and self._continue_previous(sent, previous):

@@ -229,6 +229,21 @@ def decide_categories(
 
 
 @cache
+def _not_work_patterns() -> list[re.Pattern[str]]:
+    return [re.compile(p, re.IGNORECASE) for p in load_rules("works").get("not_work", {}).get("patterns", [])]
+
+
+def is_not_work(sentence: str) -> bool:
+    """Does the sentence open with an activity the register does not count as a work?
+
+    Taking part in other bodies' conferences, networks and media (labelling guide §5.1): the
+    patterns live in `rules/works.toml` under `not_work`.
+    """
+    head = sentence.lstrip(" \t-–—•*")
+    return any(p.match(head) for p in _not_work_patterns())
+
+
+@cache
 def _work_table() -> list[tuple[str, re.Pattern[str]]]:
     return [(w["noun"], re.compile(w["pattern"], re.IGNORECASE)) for w in load_rules("works")["work"]]
 

@@ -180,7 +180,9 @@ ACTIVITIES = """\tОТЧЕТ
 \tВ изпълнение на дейността, звеното:
 - взе участие в конференцията „Градове 2021“;
 - подкрепи посолството на Италия за изложението в Милано;
-- организира изложбите „Старият град“, „Реката“ и „Хълмовете“.
+- организира изложбите „Старият град“, „Реката“ и „Хълмовете“;
+- представяне на Община Пловдив на международно изложение в Мюнхен;
+- участва в проекта „Зелени мостове“ с три общини.
 """
 
 
@@ -192,6 +194,10 @@ def test_bulleted_activities_are_works_with_their_list_stage() -> None:
     # A list of titles after one initiative word gives one work per title.
     names = {r.name for r in recs}
     assert {"Изложба „Старият град“", "Изложба „Реката“", "Изложба „Хълмовете“"} <= names
+    # Taking part in another body's conference or fair is not a work (labelling guide §5.1);
+    # taking part in a project is.
+    assert not [r for r in recs if "конференцията" in r.source_text or "Мюнхен" in r.source_text]
+    assert [r for r in recs if "Зелени мостове" in r.name]
 
 
 POINTING_BACK = """\tОТЧЕТ

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.rules import decide_categories, decide_status, status_cues
+from extraction.rules import decide_categories, decide_status, is_not_work, status_cues
 
 
 def status(text: str) -> str:
@@ -145,10 +145,27 @@ def test_a_place_less_activity_does_not_take_its_goals_words() -> None:
     text = (
         "\tОТЧЕТ\n\n\tПРИОРИТЕТ 2. ИКОНОМИКА\n\n\tМярка 2.2. Инвестиции\n\n"
         "\tПопуляризиране чрез кампании, стратегии и реклама.\n"
-        "- взе участие в конференцията „Бизнес 2021“;\n"
+        "- организира конференцията „Бизнес 2021“;\n"
         "- представи града в изданието „Инвестиции“.\n"
     )
     recs = extract_projects(parse_outline(text))
     assert len(recs) == 2
     for rec in recs:
         assert rec.categories == ["other"]  # not "planning" from the goal's "стратегии"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("- взе участие в няколко уебинара и конференции;", True),
+        ("Участие с презентация на годишния форум на асоциацията", True),
+        ("- продължи участието на общината в мрежата „Градове“", True),
+        ("Периодично се организират срещи и изяви по телевизията", True),
+        ("Участие в проект „Чиста река“ с две общини", False),
+        ("Организиран е форум за млади предприемачи", False),
+        ("Реконструкция на ул. „Алфа“ с участие на живущите", False),
+    ],
+)
+def test_taking_part_in_others_events_is_not_a_work(sentence: str, expected: bool) -> None:
+    """Labelling guide §5.1: conferences, networks and media are how the office works, not works."""
+    assert is_not_work(sentence) is expected
