@@ -137,6 +137,12 @@ def is_locator(text_before: str) -> bool:
 
 
 @cache
+def _components() -> re.Pattern[str]:
+    """The list of parts a work includes (`components` in `rules/categories.toml`)."""
+    return re.compile(load_rules("categories").get("components", r"(?!)"))
+
+
+@cache
 def _sole_table() -> list[tuple[str, list[re.Pattern[str]]]]:
     return [
         (c["name"], [re.compile(p) for p in c["sole_cues"]])
@@ -207,6 +213,9 @@ def decide_categories(
     if sole:
         return [sole]
     cats = category_cues(clause)
+    if set(cats) & exclusive:
+        head = category_cues(_components().sub(" ", clause))
+        cats = [c for c in cats if c not in exclusive or c in head]
     if set(cats) & exclusive:
         return cats
     from_context = [c for c in category_cues(context) if c in exclusive and c not in cats]

@@ -30,6 +30,9 @@ def status(text: str) -> str:
         ("Значително намалени дейности поради пандемията", "in_progress"),
         ("Стартирано е сътрудничество с два университета", "in_progress"),
         ("Стартирана процедура по ЗОП за доставка", "procurement"),
+        ("Изграден е, но сега функционира като склад", "completed"),
+        ("Закупуване на котел след провеждане на обществена поръчка", "planned"),
+        ("Доставка на котел по реда на Закона за обществени поръчки", "planned"),
     ],
 )
 def test_status_of_a_clause(text: str, expected: str) -> None:
@@ -169,3 +172,10 @@ def test_a_place_less_activity_does_not_take_its_goals_words() -> None:
 def test_taking_part_in_others_events_is_not_a_work(sentence: str, expected: bool) -> None:
     """Labelling guide §5.1: conferences, networks and media are how the office works, not works."""
     assert is_not_work(sentence) is expected
+
+
+def test_cameras_among_the_parts_of_a_repair_do_not_make_it_a_camera_work() -> None:
+    """Labelling guide §2.4: the parts of one object are one work, of the object's category."""
+    repair = "Ремонт на сграда „Изгрев“, включва ремонт на покрива и поставяне на видеонаблюдение"
+    assert decide_categories(repair, [], "", "3.5") == ["culture"]
+    assert decide_categories("Поставяне на видеонаблюдение в сграда „Изгрев“", [], "", "3.5") == ["camera"]
