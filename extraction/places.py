@@ -123,7 +123,7 @@ def quoted_spans(s: str, original: str | None = None) -> list[tuple[int, int, st
             stack.append(i)
             continue
         a = stack.pop()
-        if 0 < i - a - 1 <= 120:
+        if 0 < i - a - 1 <= 200:
             spans.append((a, i + 1, s[a + 1 : i]))
     spans.sort()
     return spans

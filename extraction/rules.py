@@ -45,8 +45,16 @@ def _status_patterns() -> list[tuple[str, bool, re.Pattern[str]]]:
     return out
 
 
+_QUOTED = re.compile(r'[„"“][^„"“”]{3,}[“”"]')
+
+
 def status_cues(text: str) -> list[CueMatch]:
-    """All status cues in `text`, minus those contained in a longer cue."""
+    """All status cues in `text`, minus those contained in a longer cue.
+
+    Quoted titles are blanked first: the words of Подпрограма „Проектиране и изграждане …“
+    name a programme, they do not say it is being designed.
+    """
+    text = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
     found = [
         CueMatch(status, weak, m.start(), m.end(), m.group(0))
         for status, weak, pat in _status_patterns()

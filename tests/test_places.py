@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extraction.places import canonical_district, find_places, quoted_spans
+from extraction.places import canonical_district, find_initiatives, find_places, quoted_spans
 
 
 def kinds(sentence: str) -> list[tuple[str, str]]:
@@ -75,3 +75,13 @@ def test_former_district_is_a_neighbourhood_but_a_title_is_not_a_place() -> None
         ("neighbourhood", "Прослав"),
     ]
     assert kinds("Концерти в районите – „Кино под звездите“.") == []
+
+
+def test_a_long_programme_title_is_one_initiative() -> None:
+    """Programme titles run long ("… и/или ремонти и сертифициране …"); the title is still one work."""
+    title = (
+        "Проектиране и изграждане на нови детски площадки и/или ремонти и сертифициране на "
+        "съществуващи такива, облагородяване на дворни пространства в общинските детски градини"
+    )
+    (found,) = find_initiatives(f"Общината изпълнява за седма година подпрограма „{title}“.")
+    assert found.name == title and found.kind == "initiative"

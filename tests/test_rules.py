@@ -33,6 +33,8 @@ def status(text: str) -> str:
         ("Изграден е, но сега функционира като склад", "completed"),
         ("Закупуване на котел след провеждане на обществена поръчка", "planned"),
         ("Доставка на котел по реда на Закона за обществени поръчки", "planned"),
+        # A programme's title states no stage: „Проектиране и изграждане …“ is its name.
+        ("Подпрограма „Проектиране и изграждане на площадки“ – изградени са 12", "completed"),
     ],
 )
 def test_status_of_a_clause(text: str, expected: str) -> None:
