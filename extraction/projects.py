@@ -147,7 +147,15 @@ def _own_clause(after: str, before: str) -> tuple[str, str]:
     if len(parts) > 1 and re.match(r"\s*както и\b", own_before):
         # "подмяна на водопроводни клонове, както и преасфалтиране в кв. X": both are done at X.
         own_before = f"{parts[-2]},{own_before}"
-    return re.split(r"[,;:]", after, maxsplit=1)[0], own_before
+    own_after, *rest = re.split(r"(?=[,;:])", after)
+    if re.match(r"\s*(?:с|със)\s", own_after):
+        # "пл. X с нова детска площадка, спортно игрище и паркинг, …": the features listed
+        # after "с" are the work's own, up to the next clause that states a stage.
+        for part in rest:
+            if not part.startswith(",") or status_cues(part):
+                break
+            own_after += part
+    return own_after, own_before
 
 
 def _run_after(text: str, objects: list[PlaceMention], i: int) -> str:

@@ -249,3 +249,16 @@ def test_works_joined_by_kato_i_share_their_place() -> None:
     )
     (rec,) = [r for r in extract_projects(parse_outline(text)) if r.places and r.places[0]["name"] == "кв. „Юг“"]
     assert rec.categories == ["road", "water"]
+
+
+def test_features_listed_after_s_belong_to_their_place() -> None:
+    """"… на ул. X с нова детска площадка, спортно игрище и паркинг" is a park, sport and parking work."""
+    text = (
+        "\tОТЧЕТ\n\n\tПРИОРИТЕТ 1. ГРАД\n\n\tМярка 1.3. Зелена система\n\n"
+        "\tОблагородяване на междублокови пространства.\n"
+        "\tОблагородено е междублоковото пространство на ул. „Явор“ с нова детска площадка, "
+        "спортно игрище, място за почивка и паркинг, ремонтиран е тротоарът на ул. „Бук“.\n"
+    )
+    recs = by_place(extract_projects(parse_outline(text)))
+    assert recs["ул. „Явор“"].categories == ["parking", "park", "sport"]
+    assert "parking" not in recs["ул. „Бук“"].categories
