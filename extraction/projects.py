@@ -324,6 +324,10 @@ class _GoalBuilder:
             rec.districts = list(dict.fromkeys([*rec.districts, *districts]))
             rec.city_wide = not rec.districts
             return
+        if sent.text.rstrip().endswith(":") and not (category_cues(sent.text) or work_noun(sent.text)):
+            # "Въведени бяха следните мерки, а именно:" leads a list and says no more of what:
+            # its items are the works, and they take its stage (see `finish`).
+            return
         cues = status_cues(sent.text)
         if not cues or (all(c.weak for c in cues) and not (category_cues(sent.text) or work_noun(sent.text))):
             if not sent.bullet_item or len(sent.text.split()) < 4:

@@ -262,3 +262,17 @@ def test_features_listed_after_s_belong_to_their_place() -> None:
     recs = by_place(extract_projects(parse_outline(text)))
     assert recs["ул. „Явор“"].categories == ["parking", "park", "sport"]
     assert "parking" not in recs["ул. „Бук“"].categories
+
+
+def test_a_list_lead_is_not_a_work_and_gives_its_items_their_stage() -> None:
+    text = (
+        "\tОТЧЕТ\n\n\tПРИОРИТЕТ 2. ИКОНОМИКА\n\n\tМярка 2.2. Бизнес\n\n"
+        "\tПодкрепа на малкия бизнес.\n"
+        "\tИнициирани и въведени бяха следните мерки, а именно:\n"
+        "- освобождаване от такси за тротоарно право на заведенията;\n"
+        "- отлагане на наемите на търговците в общински имоти.\n"
+    )
+    recs = extract_projects(parse_outline(text))
+    assert [r.source_text.split()[0] for r in recs] == ["освобождаване", "отлагане"]
+    assert {r.status for r in recs} == {"completed"}
+    assert recs[0].categories == ["other"]  # a pavement-use fee is not a pavement
