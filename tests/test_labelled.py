@@ -9,11 +9,15 @@ extractor's output. They play different roles, so their floors differ:
 * `labelled_register_fresh.csv` (third reader, every work of every other eligible line): first
   measured blind at 25.8% fully right, then used for development.
 * `labelled_register_final.csv` (fourth reader, every work of the remaining lines): measured
-  once, after the rules were frozen; it is the honest figure for text the rules were not tuned
-  on. Its misses must not be used to tune the rules.
+  only at the end of a round, with the rules frozen; it is the honest figure for text the
+  rules were not tuned on. Its misses must not be used to tune the rules.
+
+When the guide's §5 settled the readers' open questions, a fifth reader (again blind to the
+extractor) relabelled the rows it decides in all four sets.
 
 Each floor is the measured level rounded down, so a regression fails the suite. The issue's
-target is 0.95 fully right; see README "Quality (measured)" for why the sets are below it.
+target, 0.95 fully right, is met on the set the rules were tuned on; see README "Quality
+(measured)" for why the other sets are below it.
 """
 
 from __future__ import annotations
@@ -26,10 +30,10 @@ TARGET = 0.95
 
 #: file → (fully right floor, found floor, precision floor or None when the set is not exhaustive)
 FLOORS: dict[str, tuple[float, float, float | None]] = {
-    "labelled_register.csv": (0.90, 0.95, None),
-    "labelled_register_holdout.csv": (0.65, 0.85, None),
-    "labelled_register_fresh.csv": (0.47, 0.75, 0.95),
-    "labelled_register_final.csv": (0.30, 0.53, 0.80),
+    "labelled_register.csv": (TARGET, 0.98, None),
+    "labelled_register_holdout.csv": (0.70, 0.87, None),
+    "labelled_register_fresh.csv": (0.51, 0.80, 0.97),
+    "labelled_register_final.csv": (0.31, 0.55, 0.86),
 }
 
 
