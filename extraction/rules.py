@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from extraction.lexicon import load_rules
+from extraction.places import quoted_spans
 
 SCOPE_ORDER = ("clause", "sentence", "paragraph", "goal")
 
@@ -45,16 +46,14 @@ def _status_patterns() -> list[tuple[str, bool, re.Pattern[str]]]:
     return out
 
 
-_QUOTED = re.compile(r'[„"“][^„"“”]{3,}[“”"]')
-
-
 def status_cues(text: str) -> list[CueMatch]:
     """All status cues in `text`, minus those contained in a longer cue.
 
     Quoted titles are blanked first: the words of Подпрограма „Проектиране и изграждане …“
     name a programme, they do not say it is being designed.
     """
-    text = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+    for start, end, _ in quoted_spans(text):
+        text = text[:start] + " " * (end - start) + text[end:]
     found = [
         CueMatch(status, weak, m.start(), m.end(), m.group(0))
         for status, weak, pat in _status_patterns()
@@ -222,10 +221,11 @@ def decide_categories(
         return [sole]
     cats = category_cues(clause)
     if set(cats) & exclusive:
+        # Named only among the parts the work includes, an exclusive category does not count.
         head = category_cues(_components().sub(" ", clause))
         cats = [c for c in cats if c not in exclusive or c in head]
-    if set(cats) & exclusive:
-        return cats
+        if set(cats) & exclusive:
+            return cats
     from_context = [c for c in category_cues(context) if c in exclusive and c not in cats]
     if from_context and not (set(cats) & exclusive):
         # "камери в X, Y и Z": every listed place is a camera location, nothing more.
