@@ -10,7 +10,7 @@ import sys
 import time
 
 from extraction import extract_projects, parse_outline, read_report
-from pipeline.paths import report_path
+from works.settings import load_settings
 
 EXTRACTION_TARGET_S = 2.0
 
@@ -26,7 +26,7 @@ def _time(fn, repeat: int = 5) -> tuple[float, object]:
 
 def bench_extraction() -> None:
     """Full extraction: read + parse + extract, median of 5 runs (the first run loads rules)."""
-    path = report_path()
+    path = load_settings().report
     cold0 = time.perf_counter()
     extract_projects(parse_outline(read_report(path)))
     cold = time.perf_counter() - cold0

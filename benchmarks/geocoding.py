@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from works.settings import load_settings
+
 GAZETTEER_TARGET_S = 30.0
 PIPELINE_TARGET_S = 5.0
 LOOKUPS_TARGET_PER_S = 1_000.0
@@ -34,9 +36,9 @@ def bench_gazetteer() -> None:
     """Build the gazetteer (and the districts) from the extract, median of 3."""
     from geo.districts import build_districts
     from geocoding.gazetteer import build_gazetteer
-    from pipeline.paths import find_osm
 
-    pbf, _explicit = find_osm()
+
+    pbf, _explicit = load_settings().find_osm()
     if pbf is None or not pbf.is_file():
         print("gazetteer: skipped (no OSM extract found)")
         return
@@ -53,7 +55,7 @@ def bench_pipeline() -> None:
     from pipeline.cli import main
     from pipeline.geodata import ensure_geodata
 
-    ensure_geodata(progress=False)  # build once, outside the timing
+    ensure_geodata(load_settings(), progress=False)  # build once, outside the timing
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "projects.geojson"
         args = ["--out", str(out), "--quiet", "--no-download"]
@@ -73,7 +75,7 @@ def bench_geocoder() -> None:
     from geocoding.geocoder import NOMINATIM_MIN_DELAY_S, OfflineGeocoder
     from pipeline.geodata import ensure_geodata
 
-    geo = ensure_geodata(progress=False)
+    geo = ensure_geodata(load_settings(), progress=False)
     t0 = time.perf_counter()
     geocoder = OfflineGeocoder(geo.gazetteer, geo.districts)
     geocoder.geocode("ул. „Царевец“")  # first call builds lazy structures

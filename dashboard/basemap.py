@@ -24,9 +24,10 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge, unary_union
 
-from dashboard.config import OSM_ATTRIBUTION, load_settings
 from geo.projection import to_metric, to_wgs84
-from pipeline.output import atomic_write_text
+from works.errors import PlovdivError
+from works.files import atomic_write_text
+from works.settings import OSM_ATTRIBUTION, load_settings
 
 #: highway=* values drawn as major streets.
 MAJOR_HIGHWAYS = frozenset({"motorway", "trunk", "primary", "secondary", "tertiary"})
@@ -38,7 +39,7 @@ LAYER_ORDER = ("water", "park", "rail", "street", "major", "river")
 COORD_DECIMALS = 5  # ~1 m
 
 
-class BasemapError(Exception):
+class BasemapError(PlovdivError):
     """No usable input; the message is one line for the user."""
 
 

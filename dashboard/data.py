@@ -26,10 +26,23 @@ import streamlit as st
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from dashboard.i18n import CATEGORIES, STATUSES
-from dashboard.styles import LOCATED_PRECISIONS
+from dashboard.i18n import CATEGORIES
 from geo.projection import METRIC_CRS, STORAGE_CRS, to_metric, to_wgs84
+from geocoding.normalize import transliterate
 from pipeline import corrections
+from works.geojson import RegisterError, read_register, to_feature
+from works.model import Precision, Status, StatusScope, WorkRecord, is_located
+
+__all__ = [
+    "NO_DISTRICT",
+    "Register",
+    "RegisterError",
+    "fold",
+    "load_basemap",
+    "load_districts",
+    "load_register",
+    "mtime",
+]
 
 #: Display simplification tolerance in metres: invisible at street zoom, halves the payload.
 SIMPLIFY_M = 2.0
@@ -38,18 +51,6 @@ NO_DISTRICT = "none"
 
 _FOLD_RE = re.compile(r"[„“”\"«»'`‘’‚]")
 _SPACE_RE = re.compile(r"\s+")
-
-try:  # transliteration lives in geocoding (pure Python); the dashboard must not need it.
-    from geocoding.normalize import transliterate
-except ImportError:  # pragma: no cover - geocoding is part of the repository today
-
-    def transliterate(text: str) -> str:
-        """Fallback: no transliteration (names are shown in Cyrillic only)."""
-        return text
-
-
-class RegisterError(Exception):
-    """The register file exists but cannot be used; the message is for the page."""
 
 
 @dataclass(frozen=True)
@@ -102,66 +103,60 @@ def _kind(geom: BaseGeometry) -> str:
     return "mixed"
 
 
-def _as_tuple(value: Any) -> tuple[str, ...]:
-    if isinstance(value, (list, tuple)):
-        return tuple(str(v) for v in value if v not in (None, ""))
-    return (str(value),) if value not in (None, "") else ()
+def _unlocated_reason(record: WorkRecord, geom_ok: bool) -> str:
+    """Why a record is not on the map (shown in the list of works not on the map)."""
+    if not geom_ok:
+        return "invalid_geometry"
+    if record.city_wide or record.precision is Precision.CITY:
+        return "city_wide"
+    if record.precision is Precision.DISTRICT or (record.districts and not record.places):
+        return "district_only"
+    return "not_geocoded"
 
 
-def _record(feature: dict[str, Any], index: int) -> dict[str, Any]:
-    """One table row from one Feature, every column present."""
-    props = feature.get("properties") or {}
-    geom, geom_ok = _geometry(feature.get("geometry"))
-    precision = str(props.get("precision") or "none")
-    city_wide = bool(props.get("city_wide"))
-    located = geom is not None and precision in LOCATED_PRECISIONS
-    if located:
-        reason = ""
-    elif not geom_ok:
-        reason = "invalid_geometry"
-    elif city_wide or precision == "city":
-        reason = "city_wide"
-    elif precision == "district" or (props.get("districts") and not props.get("places")):
-        reason = "district_only"
-    else:
-        reason = "not_geocoded"
+def _record(record: WorkRecord) -> dict[str, Any]:
+    """One table row from one work record, every column present."""
+    raw = record.location.geometry if record.location is not None else None
+    geom, geom_ok = _geometry(raw)
+    # THE definition of located (works.model), and a geometry the map can draw.
+    located = is_located(record) and geom is not None
+    reason = "" if located else _unlocated_reason(record, geom_ok)
     if not located:
         geom = None
-    name = str(props.get("name") or props.get("id") or f"record {index + 1}")
-    categories = tuple(c for c in _as_tuple(props.get("categories")) if c) or ("other",)
-    status = str(props.get("status") or "unknown")
-    places = props.get("places") or []
-    place_texts = [str(p.get("text", "")) for p in places if isinstance(p, dict)]
-    priority = props.get("priority")
+    categories = tuple(str(c) for c in record.categories) or ("other",)
+    place_texts = [p.text for p in record.places]
     rep = geom.representative_point() if geom is not None else None
+    precision = record.precision
+    loc = record.location
     return {
-        "id": str(props.get("id") or feature.get("id") or f"record-{index + 1}"),
-        "name": name,
-        "name_latin": transliterate(name),
-        "status": status if status in STATUSES else "unknown",
+        "id": record.id,
+        "key": record.key,
+        "name": record.name,
+        "name_latin": transliterate(record.name),
+        "status": str(record.status),
         "categories": categories,
         "category": categories[0] if categories[0] in CATEGORIES else "other",
-        "priority": str(priority) if priority not in (None, "") else "",
-        "measure": str(props.get("measure") or ""),
-        "goal": str(props.get("goal") or ""),
-        "source_line": int(props.get("source_line") or 0),
-        "source_text": str(props.get("source_text") or ""),
-        "status_evidence": str(props.get("status_evidence") or ""),
+        "priority": str(record.priority) if record.priority else "",
+        "measure": record.measure,
+        "goal": record.goal,
+        "source_line": record.source_line,
+        "source_text": record.source_text,
+        "status_evidence": record.status_evidence,
         "places": "; ".join(place_texts),
-        "districts": _as_tuple(props.get("districts")),
-        "city_wide": city_wide,
-        "precision": precision if located or precision in ("district", "city", "none") else "none",
+        "districts": tuple(record.districts),
+        "city_wide": record.city_wide,
+        "precision": str(precision) if located or not precision.located else "none",
         "located": located,
         "unlocated_reason": reason,
         "geometry": geom,
         "kind": _kind(geom) if geom is not None else "",
         "lat": rep.y if rep is not None else None,
         "lon": rep.x if rep is not None else None,
-        "geocode_source": _sources(props.get("geocode_source")),
-        "geocode_score": props.get("geocode_score"),
-        "corrected": bool(props.get("corrected")),
-        "search": search_key(name, str(props.get("source_text") or ""), *place_texts),
-        "feature": feature,
+        "geocode_source": "; ".join(loc.sources) if loc is not None else "",
+        "geocode_score": loc.score if loc is not None else None,
+        "corrected": loc is not None and loc.corrected,
+        "search": search_key(record.name, record.source_text, *place_texts),
+        "feature": to_feature(record),
     }
 
 
@@ -191,18 +186,6 @@ def _assign_map_districts(records: pd.DataFrame, districts: gpd.GeoDataFrame) ->
         point = shapely.Point(lon, lat)
         result.append(tuple(name for name, poly in polygons if poly is not None and poly.covers(point)))
     return result
-
-
-def read_features(path: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The register's features and metadata; :class:`RegisterError` when unusable."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RegisterError(f"{path.name}: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
-        raise RegisterError(f"{path.name}: not a GeoJSON FeatureCollection")
-    features = [f for f in data["features"] if isinstance(f, dict)]
-    return features, dict(data.get("metadata") or {})
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -235,18 +218,28 @@ def load_districts(path: str, mtime: float) -> gpd.GeoDataFrame:
 def load_register(
     projects: str, projects_mtime: float, districts: str, districts_mtime: float, db: str, db_version: str
 ) -> Register:
-    """Read, correct and normalise the register (see the module docstring)."""
+    """Read (validated, ``works.geojson``), correct and normalise the register.
+
+    Pins are applied by the same function the build uses (``pipeline.corrections``), against
+    the full-resolution district polygons, so a pinned work has the same districts before and
+    after the next rebuild.
+    """
     del projects_mtime, db_version  # cache keys only
-    features, metadata = read_features(Path(projects))
-    applied = corrections.apply_corrections(features, Path(db))
-    orphans = tuple(pin.id for pin in corrections.orphans(features, Path(db)))
-    frame = pd.DataFrame([_record(f, i) for i, f in enumerate(applied)])
+    register = read_register(Path(projects))
+    polygons = gpd.read_file(districts) if districts and Path(districts).is_file() else None
+    records = corrections.apply_corrections(register.records, Path(db), polygons)
+    orphans = tuple(pin.id for pin in corrections.orphans(records, Path(db)))
+    frame = pd.DataFrame([_record(r) for r in records])
     if frame.empty:
-        frame = pd.DataFrame(columns=list(_record({}, 0)))
+        frame = pd.DataFrame(columns=list(_record(_EMPTY)))
     frame["geometry"] = _simplify(list(frame["geometry"]), SIMPLIFY_M)
     district_frame = load_districts(districts, districts_mtime)
     frame["map_districts"] = _assign_map_districts(frame, district_frame)
-    return Register(frame, district_frame, metadata, orphans)
+    return Register(frame, district_frame, register.metadata, orphans)
+
+
+#: A record for the column names of an empty register.
+_EMPTY = WorkRecord("", "", "", [], Status.PLANNED, 0, "", "", 0, 0, "", "", StatusScope.DEFAULT)
 
 
 def mtime(path: Path) -> float:
@@ -272,10 +265,3 @@ def load_basemap(path: str, path_mtime: float, gazetteer: str) -> dict[str, Any]
         return build_basemap(None, Path(gazetteer))
     except (BasemapError, OSError, ValueError):
         return None
-
-
-def _sources(value: Any) -> str:
-    """``geocode_source`` as text: the pipeline writes a list of OSM ids or rules."""
-    if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
-    return str(value or "")

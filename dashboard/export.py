@@ -26,11 +26,10 @@ import folium
 import pandas as pd
 
 from dashboard.assets.manifest import CDN_TO_LOCAL
-from dashboard.config import OSM_ATTRIBUTION
 from dashboard.escaping import html_text
 from dashboard.i18n import Lang, category_label, precision_label, status_label
 from dashboard.styles import EXPORT_CSS
-from pipeline.paths import REPO_ROOT
+from works.settings import OSM_ATTRIBUTION, REPO_ROOT
 
 VENDOR_DIR = REPO_ROOT / "static" / "vendor"
 _SCRIPT_RE = re.compile(r'<script src="([^"]+)"></script>')

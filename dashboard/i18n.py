@@ -220,8 +220,10 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "The point is outside Plovdiv; the correction was not saved.",
     },
     "orphans": {
-        "bg": "Корекции за проекти, които вече ги няма в регистъра (пазят се): {ids}",
-        "en": "Corrections for projects no longer in the register (kept): {ids}",
+        "bg": "Осиротели корекции — работата им вече я няма в регистъра; пазят се и не се прилагат "
+        "към друга работа: {ids}",
+        "en": "Orphaned corrections — their work is no longer in the register; kept, never applied "
+        "to another work: {ids}",
     },
     "corrections_list": {"bg": "Записани корекции", "en": "Saved corrections"},
     "delete": {"bg": "Изтрий №{id}", "en": "Delete #{id}"},

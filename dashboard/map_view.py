@@ -29,7 +29,6 @@ from shapely.geometry.base import BaseGeometry
 from streamlit_folium import st_folium
 
 from dashboard.assets.offline import prepare_assets
-from dashboard.config import OSM_ATTRIBUTION
 from dashboard.escaping import html_text
 from dashboard.i18n import (
     CATEGORIES,
@@ -53,6 +52,7 @@ from dashboard.styles import (
     UNRESOLVED_STYLE,
 )
 from dashboard.tables import render_unlocated
+from works.settings import OSM_ATTRIBUTION
 
 PLOVDIV_CENTER = (42.1426, 24.7496)
 MAX_ZOOM = 19

@@ -18,7 +18,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from dashboard.config import Settings, load_settings, tile_url
 from dashboard.data import NO_DISTRICT, Register, RegisterError, load_basemap, load_register, mtime
 from dashboard.filters import FACETS, apply_filters, facet_counts, facet_options
 from dashboard.i18n import (
@@ -33,6 +32,7 @@ from dashboard.i18n import (
 )
 from dashboard.styles import PAGE_CSS, PRESENTATION_CSS
 from pipeline import corrections
+from works.settings import Settings, load_settings
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ def run(views: Mapping[str, View]) -> None:
             unlocated=len(selected) - located,
         )
     )
-    tiles = tile_url(settings)
+    tiles = settings.tile_url
     if tiles and not tile_server_reachable(tiles):
         st.info(t("tiles_unreachable", lang))
         tiles = None

@@ -13,12 +13,12 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import auth
-from dashboard.config import ConfigError, writable
 from dashboard.escaping import md_text
 from dashboard.i18n import Lang, display_name, status_label, t, tm
 from dashboard.map_view import project_map, show_map
 from dashboard.page import ViewContext
 from pipeline import corrections
+from works.settings import ConfigError, writable
 
 #: Pins must fall inside the districts' box widened by this much (degrees, ~2 km).
 MARGIN_DEG = 0.02
@@ -82,14 +82,15 @@ def _editor(ctx: ViewContext, db: Path) -> None:
     if st.button(t("logout_button", lang)):
         del st.session_state[_USER]
         st.rerun()
-    order = records.sort_values(["located", "source_line"])  # unlocated first
+    # Unlocated first; a pin is stored against the work's stable key, never its display id.
+    order = records[records["key"] != ""].sort_values(["located", "source_line"])
     labels = {
-        row.id: f"{display_name(row.name, row.name_latin, lang)} — {status_label(row.status, lang)}"
+        row.key: f"{display_name(row.name, row.name_latin, lang)} — {status_label(row.status, lang)}"
         + ("" if row.located else " ⚠")
         for row in order.itertuples()
     }
-    project = st.selectbox(t("pin_project", lang), list(labels), format_func=labels.get, key="pin_project")
-    chosen = records[records["id"] == project]
+    work_key = st.selectbox(t("pin_project", lang), list(labels), format_func=labels.get, key="pin_project")
+    chosen = records[records["key"] == work_key]
     st.caption(t("pin_hint", lang))
     _take_map_click()
     m = project_map(chosen, ctx.register.districts, lang, basemap=ctx.basemap, tiles=ctx.tiles, legend=False)
@@ -110,7 +111,8 @@ def _editor(ctx: ViewContext, db: Path) -> None:
         if not inside_plovdiv(ctx, lat, lon):
             st.error(t("pin_outside", lang))
         else:
-            pin = corrections.add_correction(db, project, lat, lon, user, note)
+            display_id = str(chosen["id"].iloc[0]) if len(chosen) else ""
+            pin = corrections.add_correction(db, str(work_key), lat, lon, user, note, project_id=display_id)
             st.session_state[_FLASH] = t("pin_saved", lang, id=pin.id)
             st.rerun()
     pins = corrections.list_corrections(db)

@@ -21,7 +21,6 @@ from shapely.geometry import MultiLineString
 from shapely.geometry.base import BaseGeometry
 
 from dashboard import pinning, state, upload
-from dashboard.config import OSM_ATTRIBUTION
 from dashboard.data import NO_DISTRICT
 from dashboard.escaping import html_text
 from dashboard.i18n import CATEGORIES, STATUSES, Lang, category_label, status_label, t, tm
@@ -40,6 +39,7 @@ from dashboard.page import ViewContext
 from dashboard.styles import BASE_CSS, CHOROPLETH_RAMP, STATUS_STYLES, UNRESOLVED_STYLE
 from dashboard.tables import render_unlocated, works_table
 from geo.projection import METRIC_CRS, STORAGE_CRS
+from works.settings import OSM_ATTRIBUTION
 
 METRICS: tuple[str, ...] = ("metric_count", "metric_density", "metric_road_km")
 

@@ -21,12 +21,14 @@ from dashboard.page import ViewContext
 from extraction.outline import parse_outline
 from extraction.projects import extract_projects
 from extraction.report import ReportError, decode_report
+from works.errors import PlovdivError
+from works.model import WorkRecord
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UPLOAD_MB = 5
 
 
-class UploadError(Exception):
+class UploadError(PlovdivError):
     """An upload the page refuses; the message is shown as is."""
 
 
@@ -35,7 +37,7 @@ class Extracted:
     """The register of an uploaded report."""
 
     name: str
-    records: tuple[dict, ...]
+    records: tuple[WorkRecord, ...]
 
 
 def check_upload(name: str, size: int, lang: Lang) -> None:
@@ -52,7 +54,7 @@ def extract(data: bytes, name: str, digest: str) -> Extracted:
     del digest  # cache key only (hashing the bytes twice is cheap next to extraction)
     text = decode_report(data, source=name)
     records = extract_projects(parse_outline(text))
-    return Extracted(name, tuple(r.properties() for r in records))
+    return Extracted(name, tuple(records))
 
 
 def register_table(extracted: Extracted, lang: Lang) -> pd.DataFrame:
@@ -60,16 +62,14 @@ def register_table(extracted: Extracted, lang: Lang) -> pd.DataFrame:
     rows = list(extracted.records)
     return pd.DataFrame(
         {
-            "id": [r["id"] for r in rows],
-            t("name", lang): [r["name"] for r in rows],
-            t("status", lang): [status_label(r["status"], lang) for r in rows],
-            t("evidence", lang): [r["status_evidence"] for r in rows],
-            t("categories", lang): [
-                ", ".join(category_label(c, lang) for c in r["categories"]) for r in rows
-            ],
-            t("measure", lang): [r["measure"] for r in rows],
-            t("districts", lang): [", ".join(r["districts"]) for r in rows],
-            t("line", lang): [r["source_line"] for r in rows],
+            "id": [r.id for r in rows],
+            t("name", lang): [r.name for r in rows],
+            t("status", lang): [status_label(r.status, lang) for r in rows],
+            t("evidence", lang): [r.status_evidence for r in rows],
+            t("categories", lang): [", ".join(category_label(c, lang) for c in r.categories) for r in rows],
+            t("measure", lang): [r.measure for r in rows],
+            t("districts", lang): [", ".join(r.districts) for r in rows],
+            t("line", lang): [r.source_line for r in rows],
         }
     )
 
@@ -95,7 +95,7 @@ def render(ctx: ViewContext) -> None:
         st.error(tm("upload_error", lang, error=exc))
         return
     st.success(tm("upload_result", lang, name=extracted.name, n=len(extracted.records)))
-    counts = Counter(r["status"] for r in extracted.records)
+    counts = Counter(str(r.status) for r in extracted.records)
     cols = st.columns(max(len(counts), 1))
     for col, (status, n) in zip(cols, counts.most_common(), strict=False):
         col.metric(status_label(status, lang), n)

@@ -7,7 +7,7 @@ outline into project records.
 """
 
 from extraction.outline import Goal, Measure, Note, Outline, Priority, parse_outline
-from extraction.projects import Project, extract_projects  # noqa: E402
+from extraction.projects import extract_projects
 from extraction.report import ReportError, read_report
 
 __all__ = [
@@ -16,7 +16,6 @@ __all__ = [
     "Note",
     "Outline",
     "Priority",
-    "Project",
     "ReportError",
     "extract_projects",
     "parse_outline",

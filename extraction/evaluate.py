@@ -21,8 +21,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extraction.outline import parse_outline
 from extraction.places import normalise_quotes
-from extraction.projects import Project
+from extraction.projects import extract_projects
+from extraction.report import read_report
+from works.model import WorkRecord
+from works.settings import load_settings
 
 DEFAULT_LABELS = Path(__file__).resolve().parent.parent / "tests" / "data" / "labelled_register.csv"
 
@@ -86,17 +90,17 @@ def load_labels(path: Path = DEFAULT_LABELS) -> list[Label]:
         ]
 
 
-def _haystack(rec: Project) -> str:
-    parts = [rec.name, *(str(p.get("text", "")) for p in rec.places)]
+def _haystack(rec: WorkRecord) -> str:
+    parts = [rec.name, *(p.text for p in rec.places)]
     for p in rec.places:
-        parts.extend(str(x) for x in p.get("between", []))
-        parts.extend(str(x) for x in p.get("streets", []))
+        parts.extend(p.between)
+        parts.extend(p.streets)
     if not rec.places:
         parts.append(rec.source_text)
     return normalise_quotes(" ".join(parts))
 
 
-def matches(rec: Project, label: Label) -> bool:
+def matches(rec: WorkRecord, label: Label) -> bool:
     """Does `rec` stand for the labelled work?"""
     return (
         rec.measure == label.measure
@@ -105,11 +109,11 @@ def matches(rec: Project, label: Label) -> bool:
     )
 
 
-def _agreement(rec: Project, label: Label) -> int:
+def _agreement(rec: WorkRecord, label: Label) -> int:
     return (rec.status == label.status) * 2 + (frozenset(rec.categories) == label.categories)
 
 
-def evaluate(records: list[Project], labels: list[Label]) -> Score:
+def evaluate(records: list[WorkRecord], labels: list[Label]) -> Score:
     """Compare records with labels; for each label the best-agreeing matching record counts."""
     score = Score(total=len(labels))
     for lab in labels:
@@ -146,20 +150,17 @@ def evaluate(records: list[Project], labels: list[Label]) -> Score:
     return score
 
 
-def _cited_lines(rec: Project) -> set[int]:
+def _cited_lines(rec: WorkRecord) -> set[int]:
     return set(range(rec.source_line, max(rec.source_line, rec.source_line_end) + 1))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the score of the extractor on the labelled set and every miss."""
-    from extraction import extract_projects, parse_outline, read_report
-    from pipeline.paths import report_path
-
     parser = argparse.ArgumentParser(prog="python -m extraction.evaluate")
     parser.add_argument("--report")
     parser.add_argument("--labels", default=str(DEFAULT_LABELS))
     args = parser.parse_args(argv)
-    records = extract_projects(parse_outline(read_report(report_path(args.report))))
+    records = extract_projects(parse_outline(read_report(load_settings(report=args.report).report)))
     score = evaluate(records, load_labels(Path(args.labels)))
     for line in [*score.misses, *score.unmatched_records]:
         print(line)

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from extraction.lexicon import load_rules
+from works.model import Place, PlaceKind
 
 QUOTE_CHARS = '„“”"«»‟″'
 _QUOTE_TABLE = str.maketrans({c: '"' for c in QUOTE_CHARS})
@@ -79,6 +80,16 @@ class PlaceMention:
     role: str = "object"  # object | endpoint | member | context
     surface: str = ""  # the words as the report writes them
     district: str = ""  # for an unnamed site placed by district ("нова ДГ в район Южен")
+
+    def to_place(self) -> Place:
+        """The register's place (``works.model.Place``) this mention stands for."""
+        return Place(
+            text=self.surface or self.display or self.name,
+            kind=PlaceKind(self.kind),
+            name=self.display or self.name,
+            between=list(self.between),
+            streets=list(self.streets),
+        )
 
     def as_dict(self) -> dict[str, object]:
         """The register's JSON form: the text as written, its kind, a canonical label, relations."""

@@ -19,7 +19,7 @@ Granularity (the register's contract):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from extraction.outline import Goal, Measure, Note, Outline, Priority
 from extraction.places import (
@@ -42,49 +42,8 @@ from extraction.rules import (
     work_noun,
 )
 from extraction.sentences import split_sentences
-
-
-@dataclass
-class Project:
-    """One register record (the GeoJSON Feature properties, before geocoding)."""
-
-    id: str
-    name: str
-    categories: list[str]
-    status: str
-    priority: int
-    measure: str
-    goal: str
-    goal_line: int
-    source_line: int
-    source_text: str
-    status_evidence: str
-    status_scope: str
-    places: list[dict[str, object]] = field(default_factory=list)
-    districts: list[str] = field(default_factory=list)
-    city_wide: bool = False
-    #: Last report line of the source sentence (a sentence may wrap); used to match labels.
-    source_line_end: int = 0
-
-    def properties(self) -> dict[str, object]:
-        """Feature properties in the register's documented field order."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "categories": self.categories,
-            "status": self.status,
-            "priority": self.priority,
-            "measure": self.measure,
-            "goal": self.goal,
-            "goal_line": self.goal_line,
-            "source_line": self.source_line,
-            "source_text": self.source_text,
-            "status_evidence": self.status_evidence,
-            "status_scope": self.status_scope,
-            "places": self.places,
-            "districts": self.districts,
-            "city_wide": self.city_wide,
-        }
+from works.keys import unique_keys, work_key
+from works.model import Category, Place, Status, StatusScope, WorkRecord
 
 
 @dataclass
@@ -181,9 +140,9 @@ class _GoalBuilder:
         self.goal_objects = [p for p in self.goal_places if p.kind in OBJECT_KINDS and p.role == "object"]
         self.goal_road = roads[0] if roads else None
         self.sentences = [sent for n in goal.notes for sent in _note_sentences(n)]
-        self.records: list[Project] = []
+        self.records: list[WorkRecord] = []
         self.place_records = 0
-        self._last_sentence_record: tuple[Project, str] | None = None
+        self._last_sentence_record: tuple[WorkRecord, str] | None = None
         self._seen: set[tuple[str, str]] = seen if seen is not None else set()
 
     def _scopes(
@@ -216,11 +175,18 @@ class _GoalBuilder:
         name: str | None = None,
         end_line: int = 0,
         locator: bool = False,
+        anchor: str = "",
     ) -> None:
-        key = (source_text, "|".join([*(p.display for p in place_list), name or ""]))
-        if key in self._seen:
+        """Record one work, unless the same words already made it (see ``works.keys``).
+
+        ``anchor`` is the text the work is stated in (default: ``source_text``); with the
+        work's places or name it makes the stable ``key``.
+        """
+        subject = [*(p.display for p in place_list), name or ""]
+        seen = (source_text, "|".join(subject))
+        if seen in self._seen:
             return
-        self._seen.add(key)
+        self._seen.add(seen)
         # A place that only locates the work ("паркинг до спортна зала …") says nothing of what it is.
         place_text = "" if locator else " ".join(p.display for p in place_list)
         kinds = [] if locator else [p.kind for p in place_list]
@@ -236,11 +202,13 @@ class _GoalBuilder:
         if place_list:
             self.place_records += 1
         self.records.append(
-            Project(
+            WorkRecord(
+                key=work_key(anchor or source_text, subject),
                 id="",
                 name=name,
-                categories=cats,
-                status=decision.status,
+                categories=[Category(c) for c in cats],
+                # A list item's stage is decided with its list's (`finish`); planned until then.
+                status=Status(decision.status or Status.PLANNED),
                 priority=self.priority.number,
                 measure=self.measure.code,
                 goal=self.goal.text,
@@ -248,8 +216,8 @@ class _GoalBuilder:
                 source_line=line,
                 source_text=source_text,
                 status_evidence=decision.evidence,
-                status_scope=decision.scope,
-                places=[p.as_dict() for p in place_list],
+                status_scope=StatusScope(decision.scope),
+                places=[p.to_place() for p in place_list],
                 districts=districts,
                 city_wide=not place_list and not districts,
                 source_line_end=max(line, end_line),
@@ -319,8 +287,8 @@ class _GoalBuilder:
             rec = prev[0]
             rec.source_text = f"{rec.source_text} {sent.text}"
             decision = decide_status([("sentence", rec.source_text), ("paragraph", sent.paragraph)])
-            rec.status, rec.status_evidence = decision.status, decision.evidence
-            rec.status_scope = decision.scope
+            rec.status, rec.status_evidence = Status(decision.status), decision.evidence
+            rec.status_scope = StatusScope(decision.scope)
             rec.districts = list(dict.fromkeys([*rec.districts, *districts]))
             rec.city_wide = not rec.districts
             return
@@ -372,10 +340,10 @@ class _GoalBuilder:
                 rec.status, rec.status_evidence = self.records[near].status, ""
                 continue
             goal = goal or decide_status([("goal", self.notes_text)])
-            rec.status, rec.status_evidence = goal.status, goal.evidence
-            rec.status_scope = "list" if goal.evidence else "default"
+            rec.status, rec.status_evidence = Status(goal.status), goal.evidence
+            rec.status_scope = StatusScope.LIST if goal.evidence else StatusScope.DEFAULT
 
-    def _continue_previous(self, sent: _Sentence, previous: list[Project]) -> bool:
+    def _continue_previous(self, sent: _Sentence, previous: list[WorkRecord]) -> bool:
         """A place-less sentence that points back ("За нея има договор.") adds to the work before.
 
         Its stage is weighed with the stage phrase of the last work of the sentence before:
@@ -388,13 +356,14 @@ class _GoalBuilder:
             return False
         rec = previous[-1]
         decision = decide_status([("sentence", f"{rec.status_evidence} {sent.text}")])
-        rec.status, rec.status_evidence, rec.status_scope = decision.status, decision.evidence, "sentence"
+        rec.status, rec.status_evidence = Status(decision.status), decision.evidence
+        rec.status_scope = StatusScope.SENTENCE
         rec.source_text = f"{rec.source_text} {sent.text}"
         rec.source_line_end = max(rec.source_line_end, sent.end_line)
         return True
 
     def from_notes(self, known: dict[str, list[PlaceMention]]) -> None:
-        previous: list[Project] = []  # the records of the sentence before, for pronouns
+        previous: list[WorkRecord] = []  # the records of the sentence before, for pronouns
         previous_text = ""
         for sent in self.sentences:
             made = len(self.records)
@@ -405,7 +374,7 @@ class _GoalBuilder:
         self,
         sent: _Sentence,
         known: dict[str, list[PlaceMention]],
-        previous: list[Project],
+        previous: list[WorkRecord],
         previous_text: str,
     ) -> None:
         """The records of one progress sentence: its places, initiatives and common-noun works."""
@@ -543,23 +512,33 @@ class _GoalBuilder:
                 districts,
                 (self.goal.text,),
                 name=_goal_title(self.goal.text),
+                anchor=self.goal.text,
             )
         else:
-            self._add([], decision, f"{self.goal.text} {self.notes_text}", line, source_text, districts, ())
+            self._add(
+                [],
+                decision,
+                f"{self.goal.text} {self.notes_text}",
+                line,
+                source_text,
+                districts,
+                (),
+                anchor=self.goal.text,
+            )
 
 
 #: A sentence that opens by pointing back at the work before ("Тя …", "За нея …").
 _ANAPHORA = re.compile(r"(?:(?:За|С|В|От|При)\s+)?(?:нея|него|тях|тя|той|то|те)\b", re.IGNORECASE)
 
 
-def _place_key(places: list[PlaceMention] | list[dict[str, object]]) -> tuple[str, ...]:
+def _place_key(places: list[PlaceMention] | list[Place]) -> tuple[str, ...]:
     """Places compared as the same work: names, segment ends and block streets, case and dashes
     folded ("Марица-север" = "Марица – север", "Златна Панега" = "Златна панега")."""
     parts: list[str] = []
     for p in places:
-        d = p.as_dict() if isinstance(p, PlaceMention) else p
-        for value in [d.get("name", ""), *d.get("between", []), *d.get("streets", [])]:  # type: ignore[misc]
-            parts.append(re.sub(r"[\s–-]+", "", normalise_quotes(str(value))).casefold())
+        place = p.to_place() if isinstance(p, PlaceMention) else p
+        for value in [place.name, *place.between, *place.streets]:
+            parts.append(re.sub(r"[\s–-]+", "", normalise_quotes(value)).casefold())
     return tuple(sorted(parts))
 
 
@@ -593,9 +572,9 @@ def _named_facilities(outline: Outline) -> dict[str, list[PlaceMention]]:
     return known
 
 
-def extract_projects(outline: Outline) -> list[Project]:
-    """All project records of the report, in document order, with stable ids."""
-    records: list[Project] = []
+def extract_projects(outline: Outline) -> list[WorkRecord]:
+    """All work records of the report, in document order, with display ids and stable keys."""
+    records: list[WorkRecord] = []
     known = _named_facilities(outline)
     seen: set[tuple[str, str]] = set()  # (sentence, places): the same text twice is one record
     for priority, measure, goal in outline.goals():
@@ -608,7 +587,8 @@ def extract_projects(outline: Outline) -> list[Project]:
         builder.finish()
         records.extend(builder.records)
     counters: dict[int, int] = {}
-    for rec in records:
+    for rec, key in zip(records, unique_keys(r.key for r in records), strict=True):
         counters[rec.source_line] = counters.get(rec.source_line, 0) + 1
         rec.id = f"m{rec.measure.replace('.', '-')}-l{rec.source_line:03d}-{counters[rec.source_line]:02d}"
+        rec.key = key
     return records

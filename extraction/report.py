@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from works.errors import PlovdivError
+
 #: Upper bound for a report file; the 2019–2023 report is ~210 kB.
 MAX_REPORT_BYTES = 20 * 1024 * 1024
 
 
-class ReportError(Exception):
+class ReportError(PlovdivError):
     """The report cannot be used; the message is one line meant for the user."""
 
 

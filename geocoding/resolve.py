@@ -46,6 +46,7 @@ from geo.projection import METRIC_CRS, round_coords, to_metric, to_wgs84
 from geocoding.lookup import GazetteerIndex, Match, Miss
 from geocoding.normalize import strip_prefix
 from geocoding.segments import Cut, block_between, cut_between, junction_of
+from works.model import Location, Precision, WorkRecord
 
 __all__ = [
     "CITY_BUFFER_M",
@@ -118,6 +119,18 @@ class RecordGeocode:
     metric: BaseGeometry | None = None  # the same geometry in EPSG:32635, for the district join
     districts: list[str] = field(default_factory=list)
     district_approximate: bool = False
+
+    def to_location(self) -> Location:
+        """The domain model's location of the record."""
+        return Location(
+            precision=Precision(self.precision),
+            geometry=to_geojson(self.geometry),
+            score=self.score,
+            sources=list(self.sources),
+            matched=list(self.matched),
+            flags=list(self.flags),
+            district_approximate=self.district_approximate,
+        )
 
     def properties(self) -> dict[str, Any]:
         """The register properties this adds (``districts`` is merged by the caller)."""
@@ -278,6 +291,11 @@ class Resolver:
         return out
 
     # --- one record -------------------------------------------------------------------------
+
+    def resolve_work(self, record: WorkRecord) -> RecordGeocode:
+        """:meth:`resolve_record` for a work record of the domain model."""
+        places = [p.as_dict() for p in record.places]
+        return self.resolve_record({"places": places, "districts": record.districts})
 
     def resolve_record(self, props: Mapping[str, Any]) -> RecordGeocode:
         """Geometry, precision, score and sources of a record (districts: see :meth:`assign`)."""

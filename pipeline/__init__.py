@@ -1,4 +1,5 @@
-"""The build: report → register (→ geocoding → districts, as those stages land).
+"""The build: report → work records → geocoding → corrections → the published register.
 
-`python -m pipeline` runs it; `pipeline.paths` says where inputs are found and outputs go.
+`python -m pipeline` runs it (``pipeline.cli``); ``pipeline.corrections`` is the planners'
+corrections store the build and the dashboard share. Settings come from ``works.settings``.
 """

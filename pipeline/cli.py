@@ -1,8 +1,9 @@
 """`python -m pipeline`: build the register from the report and print a summary.
 
-Stages: extraction (report → records), geodata (gazetteer and district polygons built from the
-OSM extract when missing or stale, ``pipeline.geodata``), geocoding (records → geometry,
-precision, districts, ``pipeline.geocode_stage``), planners' pins (``pipeline.pins``), output
+Stages: extraction (report → work records), geodata (gazetteer and district polygons built
+from the OSM extract when missing or stale, ``pipeline.geodata``), geocoding (records →
+location, precision, districts, ``pipeline.geocode_stage``), planners' corrections
+(``pipeline.corrections``: applied by work key; orphans reported), output
 (``data/projects.geojson`` and ``data/unresolved.csv``, both atomic).
 
 Every expected failure (missing, empty or undecodable report, a file with no programme
@@ -14,18 +15,23 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from extraction import ReportError, extract_projects, parse_outline, read_report
-from pipeline.geodata import GeodataError, ensure_geodata
-from pipeline.output import feature_collection, write_geojson
-from pipeline.paths import DATA_DIR, DEFAULT_PROJECTS, corrections_db, report_path
-from pipeline.pins import apply_pins
+import geopandas as gpd
 
-#: Credit required by the ODbL for anything built from OpenStreetMap.
-OSM_ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0"
+from extraction import extract_projects, parse_outline, read_report
+from pipeline import corrections
+from pipeline.geocode_stage import StageResult, geocode_records, load_resolver, write_unresolved
+from pipeline.geodata import ensure_geodata
+from works.errors import PlovdivError
+from works.geojson import write_register
+from works.model import WorkRecord
+from works.settings import OSM_ATTRIBUTION, Settings, load_settings
 
 EXIT_BAD_INPUT = 2
 
@@ -35,7 +41,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="python -m pipeline", description="Build data/projects.geojson from the report."
     )
     parser.add_argument("--report", help="programme report (default: $PLOVDIV_REPORT or ../shared/seed/…)")
-    parser.add_argument("--out", default=str(DEFAULT_PROJECTS), help="output GeoJSON (default: %(default)s)")
+    parser.add_argument(
+        "--out", help="output GeoJSON (default: $PLOVDIV_PROJECTS or <data dir>/projects.geojson)"
+    )
     parser.add_argument(
         "--osm",
         help="OSM extract (.osm.pbf; default: $PLOVDIV_OSM_PBF, ../shared/geodata/…, data/cache/osm/)",
@@ -43,11 +51,10 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--unresolved", help="CSV of unlocated place mentions (default: unresolved.csv beside --out)"
     )
+    parser.add_argument("--data-dir", help="built gazetteer/districts (default: $PLOVDIV_DATA_DIR or data/)")
     parser.add_argument(
-        "--data-dir", default=str(DATA_DIR), help="built gazetteer/districts (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--corrections", help="planners' pins (default: $PLOVDIV_CORRECTIONS_DB or data/corrections.sqlite)"
+        "--corrections",
+        help="planners' pins (default: $PLOVDIV_CORRECTIONS_DB or <data dir>/corrections.sqlite)",
     )
     parser.add_argument("--no-geocode", action="store_true", help="write the register without geometry")
     parser.add_argument("--no-download", action="store_true", help="never download an extract")
@@ -55,25 +62,29 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _summary(props: list[dict]) -> str:
-    lines = [f"{len(props)} project records"]
-    for label, key in (("priority", "priority"), ("measure", "measure"), ("status", "status")):
-        counts = Counter(str(p[key]) for p in props)
+def _summary(records: Sequence[WorkRecord]) -> str:
+    lines = [f"{len(records)} project records"]
+    for label, values in (
+        ("priority", [str(r.priority) for r in records]),
+        ("measure", [r.measure for r in records]),
+        ("status", [str(r.status) for r in records]),
+    ):
+        counts = Counter(values)
         lines.append(f"  by {label}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    cats = Counter(c for p in props for c in p["categories"])
+    cats = Counter(str(c) for r in records for c in r.categories)
     lines.append("  by category: " + ", ".join(f"{k} {v}" for k, v in cats.most_common()))
-    city = sum(1 for p in props if p["city_wide"])
+    city = sum(1 for r in records if r.city_wide)
     lines.append(f"  city-wide (no place named): {city}")
     return "\n".join(lines)
 
 
-def build_register(report: Path) -> tuple[list[dict], dict]:
-    """Read the report and return the records' properties and the collection metadata."""
+def build_register(report: Path) -> tuple[list[WorkRecord], dict[str, Any]]:
+    """Read the report and return its work records and the collection metadata."""
     text = read_report(report)
     records = extract_projects(parse_outline(text))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    meta = {"source": report.name, "source_sha256": digest, "records": len(records)}
-    return [r.properties() for r in records], meta
+    meta: dict[str, Any] = {"source": report.name, "source_sha256": digest, "records": len(records)}
+    return records, meta
 
 
 def _sha256(path: Path) -> str:
@@ -84,57 +95,97 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _previous_features(path: Path) -> list[dict[str, Any]]:
+    """The register a rebuild replaces (schema-1 pins were made against it); [] if unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return []
+    features = data.get("features") if isinstance(data, dict) else None
+    return [f for f in features if isinstance(f, dict)] if isinstance(features, list) else []
+
+
+def _apply_corrections(
+    records: list[WorkRecord], settings: Settings, districts: Path | None
+) -> tuple[list[WorkRecord], dict[str, Any]]:
+    """Pins applied by key; a summary for the metadata (applied, migrated, orphaned ids)."""
+    db = settings.corrections_db
+    if not db.is_file():
+        return records, {}
+    migrated = corrections.migrate_legacy(db, _previous_features(settings.projects), records)
+    frame = gpd.read_file(districts) if districts is not None and districts.is_file() else None
+    fixed = corrections.apply_corrections(records, db, frame)
+    applied = sum(1 for r in fixed if r.location is not None and r.location.corrected)
+    orphaned = [pin.id for pin in corrections.orphans(fixed, db)]
+    info: dict[str, Any] = {"database": db.name, "applied": applied, "orphaned": orphaned}
+    if migrated:
+        info["migrated"] = migrated
+    return fixed, info if (applied or orphaned or migrated) else {}
+
+
+def run(
+    settings: Settings, geocode: bool, allow_download: bool, quiet: bool
+) -> tuple[list[WorkRecord], dict[str, Any], StageResult | None]:
+    """Every stage; writes the register (and unresolved.csv) atomically. Raises PlovdivError."""
+    records, meta = build_register(settings.report)
+    stage: StageResult | None = None
+    districts: Path | None = None
+    if geocode:
+        log = (lambda msg: None) if quiet else (lambda msg: print(msg, file=sys.stderr))
+        geo = ensure_geodata(settings, progress=not quiet, allow_download=allow_download, log=log)
+        stage = geocode_records(records, load_resolver(geo.gazetteer, geo.districts))
+        records, districts = stage.records, geo.districts
+        meta["geocoding"] = {
+            "osm_extract": geo.osm.name if geo.osm else None,
+            "osm_sha256": _sha256(geo.osm) if geo.osm else None,
+            "attribution": f"{OSM_ATTRIBUTION}, ODbL 1.0",
+            "unresolved": settings.unresolved.name,
+        }
+    records, pins = _apply_corrections(records, settings, districts)
+    if pins:
+        meta["corrections"] = pins
+    write_register(settings.projects, records, meta)
+    if stage is not None:
+        write_unresolved(settings.unresolved, stage.unresolved)
+    return records, meta, stage
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the build; return the process exit code."""
     args = _parse_args(argv)
-    report = report_path(args.report)
-    out = Path(args.out)
-    unresolved_path = Path(args.unresolved) if args.unresolved else out.with_name("unresolved.csv")
-    geometries = None
-    stage = None
+    settings = load_settings(
+        report=args.report,
+        osm_explicit=args.osm,
+        data_dir=args.data_dir,
+        projects=args.out,
+        corrections_db=args.corrections,
+        unresolved_csv=args.unresolved,
+    )
     try:
-        props, meta = build_register(report)
-        if not args.no_geocode:
-            from pipeline.geocode_stage import geocode_records, load_resolver, write_unresolved
-
-            log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
-            geo = ensure_geodata(
-                args.osm,
-                data_dir=Path(args.data_dir),
-                progress=not args.quiet,
-                allow_download=not args.no_download,
-                log=log,
-            )
-            stage = geocode_records(props, load_resolver(geo.gazetteer, geo.districts))
-            props, geometries = stage.properties, stage.geometries
-            meta["geocoding"] = {
-                "osm_extract": geo.osm.name if geo.osm else None,
-                "osm_sha256": _sha256(geo.osm) if geo.osm else None,
-                "attribution": OSM_ATTRIBUTION,
-                "unresolved": unresolved_path.name,
-            }
-        collection = feature_collection(props, geometries, metadata=meta)
-        pins_db = Path(args.corrections) if args.corrections else corrections_db(Path(args.data_dir))
-        collection["features"], pinned = apply_pins(
-            collection["features"], pins_db, geo.districts if stage is not None else None
-        )
-        if pinned:
-            meta["corrections"] = {"database": pins_db.name, "applied": pinned}
-        write_geojson(out, collection)
-        if stage is not None:
-            write_unresolved(unresolved_path, stage.unresolved)
-    except ReportError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except GeodataError as exc:
+        records, meta, stage = run(settings, not args.no_geocode, not args.no_download, args.quiet)
+    except PlovdivError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:
-        print(f"error: cannot write {exc.filename or out}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"error: cannot write {exc.filename or settings.projects}: {exc.strerror or exc}", file=sys.stderr
+        )
         return EXIT_BAD_INPUT
     if not args.quiet:
-        print(f"wrote {out}" + (f" and {unresolved_path}" if stage is not None else ""))
-        print(_summary(props))
+        print(f"wrote {settings.projects}" + (f" and {settings.unresolved}" if stage is not None else ""))
+        print(_summary(records))
         if stage is not None:
             print(stage.summary())
+        pins = meta.get("corrections")
+        if pins:
+            print(
+                f"  corrections: {pins['applied']} applied"
+                + (f", {pins['migrated']} migrated to work keys" if pins.get("migrated") else "")
+                + (
+                    f", {len(pins['orphaned'])} ORPHANED (their work is gone; kept, not applied): "
+                    + ", ".join(f"#{i}" for i in pins["orphaned"])
+                    if pins["orphaned"]
+                    else ""
+                )
+            )
     return 0

@@ -1,4 +1,4 @@
-"""The geocoding stage of the build: register properties → geometries, precision, districts.
+"""The geocoding stage of the build: work records → location, precision, districts.
 
 Why a stage of its own: extraction is pure text; this stage adds everything that needs the
 OSM-derived data (``geocoding.resolve``), writes the list of unlocated place mentions to
@@ -12,16 +12,18 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 
 from geocoding.gazetteer import load_gazetteer
 from geocoding.lookup import GazetteerIndex
-from geocoding.resolve import LOCATED, PRECISIONS, RecordGeocode, Resolver, to_geojson
-from pipeline.output import atomic_write_text
+from geocoding.resolve import RecordGeocode, Resolver
+from pipeline.geodata import GeodataError
+from works.errors import one_line
+from works.files import atomic_write_text
+from works.model import PRECISE_PRECISIONS, Precision, WorkRecord
 
 __all__ = ["UNRESOLVED_COLUMNS", "StageResult", "geocode_records", "load_resolver", "write_unresolved"]
 
@@ -30,27 +32,26 @@ UNRESOLVED_COLUMNS = ("record_id", "text", "kind", "reason", "detail")
 
 @dataclass
 class StageResult:
-    """Geometries (GeoJSON dicts) and updated properties, aligned with the input records."""
+    """The located records (new objects, aligned with the input) and the unlocated mentions."""
 
-    properties: list[dict[str, Any]]
-    geometries: list[dict[str, Any] | None]
+    records: list[WorkRecord]
     unresolved: list[dict[str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
-        """Totals: records by precision, located share of place-naming records, unresolved."""
-        counts = Counter(p["precision"] for p in self.properties)
-        naming = [p for p in self.properties if p.get("places")]
-        located = sum(1 for p in naming if p["precision"] in LOCATED)
-        share = 100.0 * located / len(naming) if naming else 0.0
+        """Totals: records by precision, precisely located share of place-naming records, unresolved."""
+        counts = Counter(r.precision for r in self.records)
+        naming = [r for r in self.records if r.places]
+        precise = sum(1 for r in naming if r.precision in PRECISE_PRECISIONS)
+        share = 100.0 * precise / len(naming) if naming else 0.0
         reasons = Counter(row["reason"] for row in self.unresolved)
         lines = [
-            "  by precision: " + ", ".join(f"{k} {counts[k]}" for k in PRECISIONS if counts[k]),
-            f"  place-naming records located at facility/segment/street/area: {located} of "
+            "  by precision: " + ", ".join(f"{p} {counts[p]}" for p in Precision if counts[p]),
+            f"  place-naming records located at facility/segment/street/area: {precise} of "
             f"{len(naming)} ({share:.1f}%)",
             f"  unresolved place mentions: {len(self.unresolved)}"
             + (" (" + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())) + ")" if reasons else ""),
         ]
-        approx = sum(1 for p in self.properties if p.get("district_approximate"))
+        approx = sum(1 for r in self.records if r.location is not None and r.location.district_approximate)
         if approx:
             lines.append(f"  districts approximate (unresolved Южен/Западен area): {approx}")
         return "\n".join(lines)
@@ -61,41 +62,32 @@ def load_resolver(gazetteer: Path, districts: Path) -> Resolver:
 
     A damaged file is a ``GeodataError`` (one line, exit 2) naming the file to delete.
     """
-    from pipeline.geodata import GeodataError
-
     try:
         return Resolver(GazetteerIndex(load_gazetteer(gazetteer)), gpd.read_file(districts))
     except (OSError, ValueError, RuntimeError, KeyError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        first = one_line(str(exc)) or type(exc).__name__
         raise GeodataError(
             f"cannot read the built geodata ({first}); delete {gazetteer} and {districts} to rebuild"
         ) from exc
 
 
-def geocode_records(props: Sequence[dict[str, Any]], resolver: Resolver) -> StageResult:
-    """Resolve every record; return new property dicts (old keys kept, new ones appended)."""
-    results: list[RecordGeocode] = [resolver.resolve_record(p) for p in props]
-    resolver.assign(results, [p.get("districts") or [] for p in props])
-    out_props: list[dict[str, Any]] = []
-    geometries: list[dict[str, Any] | None] = []
+def geocode_records(records: Sequence[WorkRecord], resolver: Resolver) -> StageResult:
+    """Resolve every record; return copies with ``location`` and ``districts`` set."""
+    results: list[RecordGeocode] = [resolver.resolve_work(r) for r in records]
+    resolver.assign(results, [r.districts for r in records])
+    located: list[WorkRecord] = []
     unresolved: list[dict[str, str]] = []
-    for p, r in zip(props, results, strict=True):
-        new = dict(p)
-        new["districts"] = r.districts
-        new.update(r.properties())
-        out_props.append(new)
-        geometries.append(to_geojson(r.geometry))
-        for u in r.unresolved:
-            unresolved.append(
-                {
-                    "record_id": str(p["id"]),
-                    "text": u.text,
-                    "kind": u.kind,
-                    "reason": u.reason,
-                    "detail": u.detail,
-                }
-            )
-    return StageResult(out_props, geometries, unresolved)
+    for record, result in zip(records, results, strict=True):
+        located.append(_with_location(record, result))
+        unresolved.extend(
+            {"record_id": record.id, "text": u.text, "kind": u.kind, "reason": u.reason, "detail": u.detail}
+            for u in result.unresolved
+        )
+    return StageResult(located, unresolved)
+
+
+def _with_location(record: WorkRecord, result: RecordGeocode) -> WorkRecord:
+    return replace(record, districts=list(result.districts), location=result.to_location())
 
 
 def write_unresolved(path: Path, rows: Sequence[dict[str, str]]) -> None:

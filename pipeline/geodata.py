@@ -3,7 +3,7 @@
 Why here and not only in the Makefile: `python -m pipeline` must give the same result from any
 entry point (make, tests, a developer's shell). A derived file is rebuilt when it is missing or
 older than any of its inputs: the OSM extract and the code that builds it (modification times,
-like make). The extract is found by ``pipeline.paths.find_osm``; with none available the current
+like make). The extract is found by ``works.settings.Settings.find_osm``; with none available the current
 Geofabrik extract is downloaded and clipped (``geocoding.download``). Both outputs are written
 atomically.
 """
@@ -14,7 +14,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.paths import DATA_DIR, REPO_ROOT, districts_path, find_osm, gazetteer_path, osm_cache_dir
+from geo.districts import build_districts, save_districts
+from geocoding.download import DownloadError, fetch_extract
+from geocoding.gazetteer import build_gazetteer, save_gazetteer
+from works.errors import PlovdivError, one_line
+from works.settings import REPO_ROOT, Settings
 
 __all__ = ["GAZETTEER_CODE", "DISTRICTS_CODE", "GeoData", "GeodataError", "ensure_geodata", "is_stale"]
 
@@ -34,7 +38,7 @@ DISTRICTS_CODE: tuple[Path, ...] = tuple(
 )
 
 
-class GeodataError(RuntimeError):
+class GeodataError(PlovdivError):
     """No extract and no way to get one, or a build failed (one line, for the CLI)."""
 
 
@@ -57,20 +61,19 @@ def is_stale(target: Path, inputs: Iterable[Path]) -> bool:
 
 
 def ensure_geodata(
-    osm: str | None = None,
-    data_dir: Path = DATA_DIR,
+    settings: Settings,
     progress: bool = True,
     allow_download: bool = True,
     log: Callable[[str], None] = lambda _msg: None,
 ) -> GeoData:
-    """Make sure the gazetteer and district polygons under *data_dir* are current.
+    """Make sure the gazetteer and district polygons of ``settings`` are current.
 
-    *osm* is an explicit extract path (`--osm`); without it $PLOVDIV_OSM_PBF, ../shared and
-    the cache are tried, then a download (if *allow_download*). With no extract but both
+    The extract is the explicit one (``--osm`` or $PLOVDIV_OSM_PBF), else ../shared's, else
+    the download cache, else a download (if *allow_download*). With no extract but both
     built files present, those are used as they are (their inputs cannot be checked).
     """
-    gaz, dist = gazetteer_path(data_dir), districts_path(data_dir)
-    pbf, explicit = find_osm(osm, data_dir)
+    gaz, dist = settings.gazetteer, settings.districts
+    pbf, explicit = settings.find_osm()
     if explicit and (pbf is None or not pbf.is_file()):
         raise GeodataError(f"OSM extract not found: {pbf}")
     if pbf is None:
@@ -79,11 +82,9 @@ def ensure_geodata(
             return GeoData(gaz, dist, None)
         if not allow_download:
             raise GeodataError("no OSM extract found (set PLOVDIV_OSM_PBF or provide ../shared/geodata/)")
-        from geocoding.download import DownloadError, fetch_extract
-
         log("no OSM extract found locally: downloading the Geofabrik extract of Bulgaria")
         try:
-            pbf = fetch_extract(osm_cache_dir(data_dir), progress=progress)
+            pbf = fetch_extract(settings.osm_cache.parent, url=settings.osm_url, progress=progress)
         except DownloadError as exc:
             raise GeodataError(f"no OSM extract found and {exc}") from exc
     rebuilt: list[str] = []
@@ -92,14 +93,10 @@ def ensure_geodata(
         _check_pbf(pbf)
     try:
         if stale_gaz:
-            from geocoding.gazetteer import build_gazetteer, save_gazetteer
-
             log(f"building {gaz} from {pbf.name}")
             save_gazetteer(build_gazetteer(pbf, progress=progress), gaz)
             rebuilt.append("gazetteer")
         if stale_dist:
-            from geo.districts import build_districts, save_districts
-
             log(f"building {dist} from {pbf.name}")
             save_districts(build_districts(pbf), dist.parent)
             rebuilt.append("districts")
@@ -109,13 +106,12 @@ def ensure_geodata(
 
 
 def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text or type(exc).__name__
+    return one_line(" ".join(str(exc).split())) or type(exc).__name__
 
 
 def _check_pbf(pbf: Path) -> None:
     """Fail fast, before any progress output, when the extract is not a readable OSM file."""
-    import osmium
+    import osmium  # heavy C extension: only when an extract must be read
 
     try:
         reader = osmium.io.Reader(str(pbf), osmium.osm.NOTHING)

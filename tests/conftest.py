@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.paths import DEFAULT_REPORT, report_path
+from works.settings import DEFAULT_REPORT, load_settings
 
 
 @pytest.fixture(scope="session")
 def real_report() -> Path:
     """The programme report from ../shared (or $PLOVDIV_REPORT)."""
-    path = report_path()
+    path = load_settings().report
     if not path.exists():
         pytest.skip(f"report not found at {path} (expected beside the repo: {DEFAULT_REPORT})")
     return path

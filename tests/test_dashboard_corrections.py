@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from dashboard import auth
-from dashboard.config import ConfigError, load_settings, writable
 from pipeline import corrections
+from works.model import Category, Location, Precision, Status, StatusScope, WorkRecord
+from works.settings import ConfigError, load_settings, writable
 
 
-def _feature(fid: str, geometry: dict | None = None) -> dict:
-    return {
-        "type": "Feature",
-        "id": fid,
-        "geometry": geometry,
-        "properties": {"id": fid, "precision": "none"},
-    }
+def _record(key: str, geometry: dict | None = None) -> WorkRecord:
+    location = Location(Precision.FACILITY if geometry else Precision.NONE, geometry)
+    return WorkRecord(
+        key=key, id=f"id-{key}", name=key, categories=[Category.ROAD], status=Status.PLANNED,
+        priority=1, measure="1.1", goal="", goal_line=1, source_line=2, source_text="",
+        status_evidence="", status_scope=StatusScope.DEFAULT, location=location,
+    )  # fmt: skip
 
 
 def test_add_list_delete_keeps_history(tmp_path: Path) -> None:
@@ -59,22 +61,52 @@ def test_a_failed_transaction_rolls_back(tmp_path: Path) -> None:
 
 def test_apply_corrections_latest_pin_wins_and_inputs_are_untouched(tmp_path: Path) -> None:
     db = tmp_path / "corrections.sqlite"
-    features = [_feature("a"), _feature("b", {"type": "Point", "coordinates": [24.0, 42.0]})]
-    assert corrections.apply_corrections(features, db) == features  # no database: nothing changes
+    records = [_record("a"), _record("b", {"type": "Point", "coordinates": [24.0, 42.0]})]
+    assert corrections.apply_corrections(records, db) == records  # no database: nothing changes
     assert not db.exists()  # …and none is created
     corrections.add_correction(db, "a", 42.1, 24.7, "Ана", now="t1")
     corrections.add_correction(db, "a", 42.15, 24.75, "Боби", now="t2")
     corrections.add_correction(db, "gone", 42.1, 24.7, "Ана")
-    out = corrections.apply_corrections(features, db)
-    assert out[0]["geometry"] == {"type": "Point", "coordinates": [24.75, 42.15]}
-    props = out[0]["properties"]
-    assert props["precision"] == "manual" and props["corrected"] and props["correction_id"] == 2
-    assert props["geocode_source"] == ["manual correction #2 by Боби at t2"]  # a list, like OSM sources
-    assert features[0]["geometry"] is None and features[0]["properties"]["precision"] == "none"
-    assert out[1] is features[1]
-    assert [pin.project_id for pin in corrections.orphans(features, db)] == ["gone"]
+    out = corrections.apply_corrections(records, db)
+    loc = out[0].location
+    assert loc is not None and loc.geometry == {"type": "Point", "coordinates": [24.75, 42.15]}
+    assert loc.precision == "manual" and loc.corrected and loc.correction_id == 2
+    assert loc.sources == ["manual correction #2 by Боби at t2"]  # a list, like OSM sources
+    assert records[0].location is not None and records[0].location.geometry is None  # input untouched
+    assert out[1] is records[1]
+    assert [pin.work_key for pin in corrections.orphans(records, db)] == ["gone"]
     corrections.delete_correction(db, 2, "Ана")
-    assert corrections.apply_corrections(features, db)[0]["geometry"]["coordinates"] == [24.7, 42.1]
+    again = corrections.apply_corrections(records, db)[0].location
+    assert again is not None and again.geometry is not None
+    assert again.geometry["coordinates"] == [24.7, 42.1]
+
+
+def test_schema_1_pins_are_migrated_once_by_the_register_they_were_made_on(tmp_path: Path) -> None:
+    """A pin stored by display id gets the key of its work; one whose work is gone is orphaned."""
+    db = tmp_path / "corrections.sqlite"
+    with closing(sqlite3.connect(db)) as conn:
+        conn.executescript(
+            "CREATE TABLE corrections (id INTEGER PRIMARY KEY AUTOINCREMENT, project_id TEXT NOT NULL,"
+            " lon REAL NOT NULL, lat REAL NOT NULL, note TEXT NOT NULL DEFAULT '', user TEXT NOT NULL,"
+            " created_at TEXT NOT NULL, deleted_at TEXT, deleted_by TEXT);"
+            "INSERT INTO corrections (project_id, lon, lat, user, created_at) VALUES"
+            " ('m1-l002-01', 24.7, 42.1, 'Ана', 't1'), ('m1-l009-01', 24.7, 42.1, 'Ана', 't2');"
+        )
+    old = [
+        {"properties": {"id": "m1-l002-01", "name": "b", "source_line": 2, "source_text": ""}},
+        {"properties": {"id": "m1-l009-01", "name": "removed", "source_line": 9, "source_text": ""}},
+    ]
+    # The new build gave "b" another display id (text was inserted before it): the key finds it.
+    records = [_record("a"), _record("b")]
+    assert [p.work_key for p in corrections.list_corrections(db)] == [None, None]
+    assert corrections.migrate_legacy(db, old, records) == 1
+    assert corrections.migrate_legacy(db, old, records) == 0  # once
+    pins = corrections.list_corrections(db)
+    assert [p.work_key for p in pins] == ["b", None]
+    fixed = corrections.apply_corrections(records, db)
+    assert fixed[1].location is not None and fixed[1].location.correction_id == 1
+    assert fixed[0].location is not None and not fixed[0].location.corrected  # never another work
+    assert [p.id for p in corrections.orphans(fixed, db)] == [2]
 
 
 def test_version_changes_with_every_write(tmp_path: Path) -> None:

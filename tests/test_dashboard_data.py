@@ -9,12 +9,13 @@ import pandas as pd
 import pytest
 
 from dashboard import i18n
-from dashboard.data import RegisterError, load_districts, load_register, read_features
+from dashboard.data import RegisterError, load_districts, load_register
 from dashboard.escaping import html_text, md_text
 from dashboard.filters import FilterState, apply_filters, facet_counts, facet_options, parse_params, to_params
 from dashboard.map_view import popup_html, project_features, project_map, tooltip_html
 from dashboard.state import PageState, parse_url, to_url
 from dashboard.styles import CATEGORY_ICONS, STATUS_STYLES
+from works.geojson import read_register
 
 FIXTURES = Path(__file__).parent / "data" / "dashboard"
 PROJECTS = FIXTURES / "projects.geojson"
@@ -68,10 +69,10 @@ def test_register_errors_are_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.geojson"
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(RegisterError, match="bad.geojson"):
-        read_features(bad)
+        read_register(bad)
     bad.write_text(json.dumps({"type": "Feature"}), encoding="utf-8")
     with pytest.raises(RegisterError, match="FeatureCollection"):
-        read_features(bad)
+        read_register(bad)
 
 
 def test_register_without_geocoding_properties_is_all_unlocated(tmp_path: Path) -> None:

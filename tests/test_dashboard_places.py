@@ -12,8 +12,8 @@ from shapely.geometry import LineString, Polygon
 from dashboard import basemap
 from dashboard.planners import district_category_table, district_stats, road_lengths
 from dashboard.residents import Place, circle_bounds, cyrillic_guess, find_place, load_geocoder, nearby
-from pipeline.paths import osm_path
 from tests.dashboard_fakes import BrokenGeocoder, FakeGeocoder
+from works.settings import load_settings
 
 
 def test_latin_queries_are_tried_in_cyrillic() -> None:
@@ -86,7 +86,7 @@ def test_basemap_layers_are_merged_simplified_and_credited() -> None:
 
 
 def test_basemap_cli_writes_atomically(tmp_path: Path) -> None:
-    pbf = osm_path()
+    pbf = load_settings().osm_pbf
     if not pbf.is_file():
         pytest.skip(f"OSM extract not found at {pbf}")
     out = tmp_path / "basemap.geojson"

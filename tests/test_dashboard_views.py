@@ -16,6 +16,8 @@ from pipeline import corrections
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "data" / "dashboard"
+#: The stable key of the fixture's district-only work (pins are stored against keys).
+T_DISTRICT_KEY = "w-d2a5d71b7d27"
 MINI_REPORT = (
     "\tОТЧЕТ\n\n"
     "\tПРИОРИТЕТ 1. ГРАДСКА СРЕДА\n\n"
@@ -76,7 +78,7 @@ def test_planner_login_and_pin(app_env: Path, monkeypatch: pytest.MonkeyPatch) -
     by_label(at.text_input, "Парола").set_value("s3cret")
     at.button(key="FormSubmitter:planner_login-Вход").click().run()
     assert any("Влезли сте като Ана." in c for c in texts(at.caption))
-    assert at.selectbox(key="pin_project").value == "t-district"  # unlocated records first
+    assert at.selectbox(key="pin_project").value == T_DISTRICT_KEY  # unlocated records first
     at.number_input(key="pin_lat").set_value(30.0)
     at.number_input(key="pin_lon").set_value(24.75)
     at.button(key="FormSubmitter:pin_form-Запази корекцията").click().run()
@@ -85,7 +87,13 @@ def test_planner_login_and_pin(app_env: Path, monkeypatch: pytest.MonkeyPatch) -
     at.button(key="FormSubmitter:pin_form-Запази корекцията").click().run()
     assert "Корекция №1 е записана." in texts(at.success)
     [pin] = corrections.list_corrections(app_env / "corrections.sqlite")
-    assert (pin.project_id, pin.lat, pin.lon, pin.user) == ("t-district", 42.1275, 24.75, "Ана")
+    assert (pin.work_key, pin.project_id, pin.lat, pin.lon, pin.user) == (
+        T_DISTRICT_KEY,
+        "t-district",
+        42.1275,
+        24.75,
+        "Ана",
+    )
     assert any(
         c.startswith("14 от 14 проекта отговарят на филтрите: 11 на картата") for c in texts(at.caption)
     )

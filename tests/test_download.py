@@ -139,26 +139,27 @@ def test_pipeline_downloads_when_no_extract_is_found(
     server: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`ensure_geodata` with no --osm, no env, no ../shared and an empty cache downloads."""
-    import pipeline.paths
+    import works.settings
     from pipeline.geodata import GeodataError, ensure_geodata
 
     base, root = server
     write_country(root / "bulgaria-latest.osm.pbf")
     monkeypatch.delenv("PLOVDIV_OSM_PBF", raising=False)
-    monkeypatch.setattr(pipeline.paths, "DEFAULT_OSM", tmp_path / "no-shared.osm.pbf")
+    monkeypatch.setattr(works.settings, "DEFAULT_OSM", tmp_path / "no-shared.osm.pbf")
     monkeypatch.setenv("PLOVDIV_OSM_URL", f"{base}/bulgaria-latest.osm.pbf")
     data = tmp_path / "data"
+    settings = works.settings.load_settings(data_dir=data)
     with pytest.raises(GeodataError, match="no OSM extract found"):
-        ensure_geodata(data_dir=data, progress=False, allow_download=False)
-    geo = ensure_geodata(data_dir=data, progress=False)
+        ensure_geodata(settings, progress=False, allow_download=False)
+    geo = ensure_geodata(settings, progress=False)
     assert geo.osm == data / "cache" / "osm" / "plovdiv.osm.pbf"
     assert geo.rebuilt == ("gazetteer", "districts")
     assert geo.gazetteer.is_file() and geo.districts.is_file()
     # Second run: the cached extract is found, nothing is rebuilt or downloaded.
     (root / "bulgaria-latest.osm.pbf").unlink()
-    again = ensure_geodata(data_dir=data, progress=False)
+    again = ensure_geodata(settings, progress=False)
     assert again.osm == geo.osm and again.rebuilt == ()
     monkeypatch.setenv("PLOVDIV_OSM_URL", f"{base}/gone.osm.pbf")
     (data / "cache" / "osm" / "plovdiv.osm.pbf").unlink()
-    kept = ensure_geodata(data_dir=data, progress=False)  # built files exist: used as they are
+    kept = ensure_geodata(settings, progress=False)  # built files exist: used as they are
     assert kept.osm is None and kept.rebuilt == ()

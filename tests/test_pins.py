@@ -26,7 +26,7 @@ def test_rebuild_applies_pins_and_their_district(real_report: Path, tmp_path: Pa
     inside = shape(central["geometry"]).representative_point()
     db = tmp_path / "pins.sqlite"
     init_db(db)
-    add_correction(db, target["id"], inside.y, inside.x, "planner", "placed by hand")
+    add_correction(db, target["properties"]["key"], inside.y, inside.x, "planner", "placed by hand")
     args = ["--report", str(real_report), "--out", str(out), "--quiet", "--no-download"]
     assert main([*args, "--corrections", str(db)]) == 0
     again = json.loads(out.read_text(encoding="utf-8"))

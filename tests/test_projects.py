@@ -37,12 +37,12 @@ def records():
 
 
 def by_place(recs):
-    return {str(r.places[0]["name"]): r for r in recs if r.places}
+    return {str(r.places[0].name): r for r in recs if r.places}
 
 
 def test_one_camera_record_per_location() -> None:
     cams = [r for r in records() if r.measure == "1.1"]
-    assert [r.places[0]["name"] for r in cams] == ["парк „Едно“", "пл. „Две“", "ул. „Три“"]
+    assert [r.places[0].name for r in cams] == ["парк „Едно“", "пл. „Две“", "ул. „Три“"]
     assert all(r.categories == ["camera"] and r.status == "completed" for r in cams)
 
 
@@ -128,7 +128,7 @@ SHARED_STATUS = """\tОТЧЕТ
 
 def test_a_list_shares_the_status_after_it_and_status_only_sentence_continues() -> None:
     recs = extract_projects(parse_outline(SHARED_STATUS))
-    by = {r.places[0]["name"] if r.places else "": r for r in recs}
+    by = {r.places[0].name if r.places else "": r for r in recs}
     assert by["ДГ „Ален мак“"].status == by["ДГ „Роза“"].status == "procurement"
     (city,) = [r for r in recs if not r.places]
     assert city.status == "in_progress" and "80%" in city.source_text
@@ -157,7 +157,7 @@ def test_common_noun_works_with_a_stage_are_records_hosted_by_their_place() -> N
     for title in ("Център за лечение на алергии", "Център за грижа за възрастни"):
         rec = names[title]
         assert rec.status == "completed" and rec.categories == ["health"]
-        assert [p["name"] for p in rec.places] == ["ДКЦ „Трети“"]
+        assert [p.name for p in rec.places] == ["ДКЦ „Трети“"]
     # The clinic that houses them is not a work; a centre after "към" is a destination.
     assert not any(r.name.startswith("ДКЦ") for r in recs)
     assert "Център за спешна помощ" not in names
@@ -165,7 +165,7 @@ def test_common_noun_works_with_a_stage_are_records_hosted_by_their_place() -> N
 
 def test_a_locating_place_adds_no_category_and_a_list_shares_its_lead() -> None:
     recs = extract_projects(parse_outline(COMMON_WORKS))
-    parking = {str(r.places[0]["name"]): r for r in recs if r.measure == "2.1" and r.places}
+    parking = {str(r.places[0].name): r for r in recs if r.measure == "2.1" and r.places}
     assert parking["спортна зала „Арена“"].categories == ["parking"]  # the hall only locates it
     assert parking["ул. „Осма“"].categories == ["parking"]  # the street is its address
 
@@ -247,7 +247,7 @@ def test_works_joined_by_kato_i_share_their_place() -> None:
         "Подменени са 1000 осветителни тела.\n\n\tВиК и пътища.\n"
         "\tЗавършени са подмяна на водопроводни клонове, както и преасфалтиране в кв. „Юг“.",
     )
-    (rec,) = [r for r in extract_projects(parse_outline(text)) if r.places and r.places[0]["name"] == "кв. „Юг“"]
+    (rec,) = [r for r in extract_projects(parse_outline(text)) if r.places and r.places[0].name == "кв. „Юг“"]
     assert rec.categories == ["road", "water"]
 
 

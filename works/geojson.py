@@ -129,7 +129,9 @@ def to_feature(record: WorkRecord) -> dict[str, Any]:
     return {"type": "Feature", "id": record.id, "geometry": geometry, "properties": to_properties(record)}
 
 
-def feature_collection(records: Iterable[WorkRecord], metadata: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def feature_collection(
+    records: Iterable[WorkRecord], metadata: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """The register as a FeatureCollection (``metadata`` first, as published)."""
     fc: dict[str, Any] = {"type": "FeatureCollection"}
     if metadata:
@@ -227,7 +229,9 @@ def from_feature(feature: Any, index: int = 0) -> WorkRecord:
     places = props.get("places") or []
     if not isinstance(places, list):
         raise RegisterError(f"{where}: places must be a list")
-    categories = [_enum(Category, c, "category", where) for c in _str_list(props.get("categories"), "categories", where)]
+    categories = [
+        _enum(Category, c, "category", where) for c in _str_list(props.get("categories"), "categories", where)
+    ]
     return WorkRecord(
         key=str(props.get("key") or ""),
         id=rid,

@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_REPORT",
     "GEOFABRIK_URL",
     "OSM_ATTRIBUTION",
+    "OSM_TILES",
     "REPO_ROOT",
     "SHARED",
     "ConfigError",
@@ -51,6 +52,7 @@ DEFAULT_OSM = SHARED / "geodata" / "plovdiv-2023-01-02.osm.pbf"
 GEOFABRIK_URL = "https://download.geofabrik.de/europe/bulgaria-latest.osm.pbf"
 #: Credit required by the ODbL for anything built from OpenStreetMap.
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
 class ConfigError(PlovdivError):
@@ -75,11 +77,13 @@ class Settings:
     map_assets: str
     geocoder: str
     planner_password: str
+    #: ``--unresolved``; None: ``unresolved.csv`` beside the register.
+    unresolved_csv: Path | None = None
 
     @property
     def unresolved(self) -> Path:
-        """``unresolved.csv`` beside the register."""
-        return self.projects.with_name("unresolved.csv")
+        """The list of unlocated place mentions (``unresolved.csv`` beside the register)."""
+        return self.unresolved_csv or self.projects.with_name("unresolved.csv")
 
     @property
     def cache_dir(self) -> Path:
@@ -97,6 +101,13 @@ class Settings:
         if self.osm_explicit is not None:
             return self.osm_explicit
         return DEFAULT_OSM if DEFAULT_OSM.is_file() or not self.osm_cache.is_file() else self.osm_cache
+
+    @property
+    def tile_url(self) -> str | None:
+        """The configured tile URL template, or None when tiles are off (the default: offline)."""
+        if self.tiles.lower() in ("off", "none", "0", "false"):
+            return None
+        return OSM_TILES if self.tiles.lower() == "osm" else self.tiles
 
     def find_osm(self) -> tuple[Path | None, bool]:
         """The extract to build from and whether it was asked for explicitly.
@@ -157,7 +168,16 @@ def load_settings(**overrides: Any) -> Settings:
 
 
 _PATH_FIELDS = frozenset(
-    {"report", "osm_explicit", "projects", "districts", "gazetteer", "basemap", "corrections_db"}
+    {
+        "report",
+        "osm_explicit",
+        "projects",
+        "districts",
+        "gazetteer",
+        "basemap",
+        "corrections_db",
+        "unresolved_csv",
+    }
 )
 
 

@@ -27,6 +27,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from works.errors import PlovdivError
+
 from . import manifest
 
 ASSETS_DIR = Path(__file__).resolve().parent
@@ -40,7 +42,7 @@ _GLYPHICONS_START = '@font-face {\n  font-family: "Glyphicons Halflings";'
 _GLYPHICONS_END = "\n* {"
 
 
-class InstallError(Exception):
+class InstallError(PlovdivError):
     """A failure to report as one line, exit status 2."""
 
 

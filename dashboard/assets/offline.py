@@ -19,7 +19,6 @@ otherwise, and the map stays blank.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Literal
 
@@ -27,6 +26,9 @@ import folium
 from branca.colormap import ColorMap
 from branca.element import Element, MacroElement
 from folium.template import Template
+
+from works.errors import PlovdivError
+from works.settings import ConfigError, load_settings
 
 from .manifest import CDN_TO_LOCAL
 
@@ -38,15 +40,15 @@ _ICON_PATH_KEY = "local_default_icon_path"
 _LEAFLET_IMAGES = "leaflet/dist/images/"
 
 
-class UnvendoredAssetError(RuntimeError):
+class UnvendoredAssetError(PlovdivError):
     """A map element needs a CDN file that the vendor folder does not hold."""
 
 
 def asset_mode() -> AssetMode:
     """Read ``PLOVDIV_MAP_ASSETS``; a typo must not silently go to the CDN."""
-    value = os.environ.get(ASSET_MODE_ENV, "local").strip().lower() or "local"
+    value = load_settings().map_assets
     if value not in _MODES:
-        raise ValueError(f"{ASSET_MODE_ENV}={value!r}; expected one of {_MODES}")
+        raise ConfigError(f"{ASSET_MODE_ENV}={value!r}; expected one of {_MODES}")
     return value  # type: ignore[return-value]
 
 
