@@ -39,6 +39,7 @@ from shapely.geometry import LinearRing, LineString, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polygonize, polygonize_full
 
+from geo.names import transliterate
 from geo.projection import METRIC_CRS, STORAGE_CRS, round_coords, to_metric, to_wgs84
 
 __all__ = [
@@ -125,7 +126,6 @@ def read_clip_box(pbf: Path) -> ClipBox | None:
 
 
 def _read_relations(pbf: Path, relations: Mapping[int, str]) -> tuple[list[_Relation], dict[int, LineString]]:
-    from geocoding.normalize import transliterate  # local: keeps `import geo` light
 
     found: dict[int, _Relation] = {}
     for rel in osmium.FileProcessor(str(pbf), osmium.osm.RELATION):
@@ -506,8 +506,6 @@ def _resolve_group(
         claimed = shapely.union_all(list(parts.values()))
         rest = _polygonal(union.difference(claimed))
         if rest.area >= _MIN_UNRESOLVED_M2:
-            from geocoding.normalize import transliterate  # local: keeps `import geo` light
-
             how = f"closed along the {box_note}" if union_along_box else "known"
             note = (
                 f"Unresolved: inside {names} together (outer boundary {how}), but the extract "
