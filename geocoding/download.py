@@ -29,6 +29,7 @@ import osmium
 from tqdm import tqdm
 
 from geo.extent import PLOVDIV_BBOX
+from works.settings import GEOFABRIK_URL, load_settings
 
 __all__ = [
     "GEOFABRIK_URL",
@@ -39,8 +40,8 @@ __all__ = [
     "fetch_extract",
 ]
 
-GEOFABRIK_URL = "https://download.geofabrik.de/europe/bulgaria-latest.osm.pbf"
-#: Environment variable overriding the download URL (a mirror, or a local server in tests).
+#: Environment variable overriding the download URL (a mirror, or a local server in tests);
+#: read by ``works.settings`` (``Settings.osm_url``), named here for reference.
 URL_ENV = "PLOVDIV_OSM_URL"
 USER_AGENT = "plovdiv-projects-map/1 (+offline geocoder build)"
 _CHUNK = 1 << 20
@@ -166,9 +167,9 @@ def fetch_extract(
     """Download the (Geofabrik) extract into *cache_dir* and clip it to Plovdiv.
 
     Returns the clipped file ``<cache_dir>/plovdiv.osm.pbf``. *url* defaults to
-    ``$PLOVDIV_OSM_URL`` or :data:`GEOFABRIK_URL`.
+    ``$PLOVDIV_OSM_URL`` or :data:`GEOFABRIK_URL` (``works.settings.load_settings().osm_url``).
     """
-    url = url or os.environ.get(URL_ENV) or GEOFABRIK_URL
+    url = url or load_settings().osm_url
     cache_dir = Path(cache_dir)
     source = cache_dir / url.rsplit("/", 1)[-1]
     if not source.name.endswith(".osm.pbf"):

@@ -11,7 +11,7 @@ extract (tags and geometry), not copied from the geocoder's output.
 * **negatives right** – of the absent places, the share left unresolved.
 
 `python -m geocoding.evaluate [--labels CSV] [--gazetteer PARQUET | --osm PBF]` prints the
-scores and every miss (the gazetteer defaults to ``data/gazetteer.parquet``).
+scores and every miss (the gazetteer defaults to ``works.settings``' ``data/gazetteer.parquet``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geocoding.gazetteer import build_gazetteer, load_gazetteer
 from geocoding.lookup import GazetteerIndex, Match
+from works.settings import load_settings
 
 __all__ = ["DEFAULT_LABELS", "PlaceLabel", "PlaceScore", "evaluate", "load_labels", "main"]
 
@@ -104,13 +106,8 @@ def evaluate(index: GazetteerIndex, labels: list[PlaceLabel]) -> PlaceScore:
 
 def _index(args: argparse.Namespace) -> GazetteerIndex:
     if args.osm:
-        from geocoding.gazetteer import build_gazetteer
-
         return GazetteerIndex(build_gazetteer(Path(args.osm), progress=False))
-    from geocoding.gazetteer import load_gazetteer
-    from pipeline.paths import gazetteer_path
-
-    path = Path(args.gazetteer) if args.gazetteer else gazetteer_path()
+    path = Path(args.gazetteer) if args.gazetteer else load_settings().gazetteer
     if not path.is_file():
         raise FileNotFoundError(f"gazetteer not found: {path} (run `python -m pipeline` or pass --osm)")
     return GazetteerIndex(load_gazetteer(path))

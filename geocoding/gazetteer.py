@@ -28,7 +28,7 @@ from shapely.geometry.base import BaseGeometry
 from tqdm import tqdm
 
 from geo.projection import METRIC_CRS, STORAGE_CRS
-from geocoding.normalize import PREFIX_KINDS, normalize, strip_prefix, transliterate
+from geocoding.normalize import PREFIX_KINDS, bank_aliases, normalize, strip_prefix, transliterate
 
 __all__ = [
     "COLUMNS",
@@ -433,8 +433,6 @@ def _bank_rows(streets: Mapping[str, list[_Way]], rivers: Mapping[str, list[_Way
     river *in the data*, so the alias is checked against geometry, never assumed. Each row
     keeps the ids of exactly the ways on that bank.
     """
-    from geocoding.normalize import bank_aliases  # the variant tables live with normalize
-
     rows: list[_Row] = []
     for alias, spec in sorted(bank_aliases().items()):
         group = streets.get(normalize(spec["street"]), [])

@@ -31,7 +31,9 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.extent import viewbox
 from geo.projection import to_metric, to_wgs84
+from geocoding.gazetteer import load_gazetteer
 from geocoding.lookup import GazetteerIndex, Match
+from works.settings import load_settings
 
 __all__ = [
     "NOMINATIM_MIN_DELAY_S",
@@ -69,23 +71,20 @@ class OfflineGeocoder(Geocoder):
         super().__init__(**kwargs)
         if index is None:
             if gazetteer is None:
-                from pipeline.paths import gazetteer_path
-
-                gazetteer = gazetteer_path()
+                gazetteer = load_settings().gazetteer
             if not isinstance(gazetteer, gpd.GeoDataFrame):
-                from geocoding.gazetteer import load_gazetteer
-
                 gazetteer = load_gazetteer(Path(gazetteer))
             index = GazetteerIndex(gazetteer)
         self.index = index
+        frame: gpd.GeoDataFrame | None
         if districts is None:
-            from pipeline.paths import districts_path
-
-            default = districts_path()
-            districts = gpd.read_file(default) if default.is_file() else None
-        elif not isinstance(districts, gpd.GeoDataFrame):
-            districts = gpd.read_file(Path(districts))
-        self.districts = districts
+            default = load_settings().districts
+            frame = gpd.read_file(default) if default.is_file() else None
+        elif isinstance(districts, gpd.GeoDataFrame):
+            frame = districts
+        else:
+            frame = gpd.read_file(Path(districts))
+        self.districts = frame
         self._streets: tuple[shapely.STRtree, np.ndarray] | None = None
 
     # --- geocode ------------------------------------------------------------------------------
@@ -240,13 +239,12 @@ class CachedNominatim:
         min_delay_seconds: float = NOMINATIM_MIN_DELAY_S,
     ) -> None:
         if geocoder is None:
+            # Lazy third-party import: only the online backend needs geopy's Nominatim adapter.
             from geopy.geocoders import Nominatim
 
             geocoder = Nominatim(user_agent=user_agent, timeout=10)
         if cache_path is None:
-            from pipeline.paths import CACHE_DIR
-
-            cache_path = CACHE_DIR / "nominatim.json"
+            cache_path = load_settings().cache_dir / "nominatim.json"
         self.backend = geocoder
         self.cache_path = Path(cache_path)
         self._geocode: Callable[..., Any] = RateLimiter(geocoder.geocode, min_delay_seconds=min_delay_seconds)
