@@ -25,7 +25,6 @@ Data © OpenStreetMap contributors, ODbL 1.0 — the published map must say so.
 from __future__ import annotations
 
 import logging
-import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from shapely.ops import polygonize, polygonize_full
 
 from geo.names import transliterate
 from geo.projection import METRIC_CRS, STORAGE_CRS, round_coords, to_metric, to_wgs84
+from works.files import atomic_path
 
 __all__ = [
     "CITY_RELATION_ID",
@@ -587,25 +587,19 @@ def _polygonal_lonlat(geom: BaseGeometry) -> BaseGeometry:
 
 
 def save_districts(gdf: gpd.GeoDataFrame, dir: Path) -> Path:
-    """Write ``<dir>/districts.geojson`` atomically (temp file in *dir*, then os.replace).
+    """Write ``<dir>/districts.geojson`` atomically (``works.files.atomic_path``).
 
     Why atomic: the dashboard may be reading the file during a rebuild. RFC 7946 output
     (WGS 84, counter-clockwise outer rings), 6 decimals.
     """
-    out_dir = Path(dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / "districts.geojson"
-    tmp = out_dir / f".districts.geojson.{os.getpid()}.tmp"
-    try:
+    target = Path(dir) / "districts.geojson"
+    with atomic_path(target) as tmp:
         gdf.to_file(
             tmp,
             driver="GeoJSON",
             engine="pyogrio",
             layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": 6, "WRITE_NAME": "NO"},
         )
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
     return target
 
 

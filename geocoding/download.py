@@ -11,17 +11,15 @@ clip it to the city's box (``geo.extent.PLOVDIV_BBOX``) with pyosmium, in the sp
   level (``admin_level`` ≥ 7) are kept *complete* (all member ways and their nodes), so district
   and city polygons close — the gap the shared BBBike extract has.
 
-The result is written atomically to the cache under ``data/cache/osm/`` (git-ignored: the data
-is © OpenStreetMap contributors, ODbL 1.0, and is never committed). The Bulgaria file is deleted
-after clipping unless asked to keep it.
+The result is written atomically (``works.files.atomic_path``) to the cache under
+``data/cache/osm/`` (git-ignored: the data is © OpenStreetMap contributors, ODbL 1.0, and is
+never committed). The Bulgaria file is deleted after clipping unless asked to keep it.
 """
 
 from __future__ import annotations
 
-import os
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -29,6 +27,7 @@ import osmium
 from tqdm import tqdm
 
 from geo.extent import PLOVDIV_BBOX
+from works.files import atomic_path
 from works.settings import GEOFABRIK_URL, load_settings
 
 __all__ = [
@@ -53,38 +52,33 @@ class DownloadError(RuntimeError):
     """The extract could not be downloaded or clipped (one line, for the CLI)."""
 
 
-def _tmp_beside(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-
-
 def download(url: str, dest: Path, progress: bool = True, timeout: float = 60.0) -> Path:
     """Stream *url* to *dest* (atomically), showing a tqdm bar sized by Content-Length."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _tmp_beside(dest)
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response, tmp.open("wb") as out:
-            total = int(response.headers.get("Content-Length") or 0) or None
-            with tqdm(
-                total=total,
-                unit="B",
-                unit_scale=True,
-                unit_divisor=1024,
-                desc=f"Downloading {url.rsplit('/', 1)[-1]}",
-                disable=not progress,
-            ) as bar:
-                while chunk := response.read(_CHUNK):
-                    out.write(chunk)
-                    bar.update(len(chunk))
-        if tmp.stat().st_size == 0:
-            raise DownloadError(f"download of {url} gave an empty file")
-        os.replace(tmp, dest)
+        with atomic_path(dest) as tmp:
+            with urllib.request.urlopen(request, timeout=timeout) as response, tmp.open("wb") as out:
+                total = int(response.headers.get("Content-Length") or 0) or None
+                with tqdm(
+                    total=total,
+                    unit="B",
+                    unit_scale=True,
+                    unit_divisor=1024,
+                    desc=f"Downloading {url.rsplit('/', 1)[-1]}",
+                    disable=not progress,
+                ) as bar:
+                    while chunk := response.read(_CHUNK):
+                        out.write(chunk)
+                        bar.update(len(chunk))
+            if tmp.stat().st_size == 0:
+                raise DownloadError(f"download of {url} gave an empty file")
+    except DownloadError:
+        raise
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
         raise DownloadError(f"cannot download {url}: {reason}") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
     return dest
 
 
@@ -135,20 +129,16 @@ def clip_extract(src: Path, dest: Path, bbox: BBox = PLOVDIV_BBOX, progress: boo
             if way.id in way_ids:
                 tracker.add_references(way)  # complete ways: all their nodes
         steps.update()
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = _tmp_beside(dest)
         header = osmium.io.Header()
         header.add_box(osmium.osm.Box(*bbox))
         header.set("generator", "plovdiv-projects-map clip_extract (pyosmium)")
-        try:
-            with osmium.SimpleWriter(
-                osmium.io.File(str(tmp), "pbf"), header=header, overwrite=True
-            ) as writer:
-                for obj in osmium.FileProcessor(str(src)).with_filter(tracker.id_filter()):
-                    writer.add(obj)
-            os.replace(tmp, dest)
-        finally:
-            tmp.unlink(missing_ok=True)
+        # overwrite=True: atomic_path has already created the (empty) temporary file.
+        with (
+            atomic_path(dest) as tmp,
+            osmium.SimpleWriter(osmium.io.File(str(tmp), "pbf"), header=header, overwrite=True) as writer,
+        ):
+            for obj in osmium.FileProcessor(str(src)).with_filter(tracker.id_filter()):
+                writer.add(obj)
         steps.update()
     except RuntimeError as exc:  # osmium reports unreadable input as RuntimeError
         raise DownloadError(f"cannot clip {src.name}: {exc}") from exc

@@ -13,9 +13,7 @@ built file lives under ``data/`` (git-ignored) and is never committed.
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ from tqdm import tqdm
 
 from geo.projection import METRIC_CRS, STORAGE_CRS
 from geocoding.normalize import PREFIX_KINDS, bank_aliases, normalize, strip_prefix, transliterate
+from works.files import atomic_path
 
 __all__ = [
     "COLUMNS",
@@ -499,21 +498,14 @@ def build_gazetteer(pbf: Path, progress: bool = True) -> gpd.GeoDataFrame:
 
 
 def save_gazetteer(gdf: gpd.GeoDataFrame, path: Path) -> Path:
-    """Write the gazetteer as GeoParquet atomically (temp file in the same dir, then os.replace).
+    """Write the gazetteer as GeoParquet atomically (``works.files.atomic_path``).
 
     Why atomic: the dashboard and the pipeline may read the file while a rebuild runs; they
     must see either the old or the new file, never a half-written one.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Unique name in the same directory (os.replace is atomic only within one filesystem);
-    # created by the writer itself so the file gets normal umask permissions.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
+    with atomic_path(path) as tmp:
         gdf.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 

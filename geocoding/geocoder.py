@@ -12,8 +12,6 @@ bounded to Plovdiv's box and cached on disk under ``data/cache/``.
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +31,7 @@ from geo.extent import viewbox
 from geo.projection import to_metric, to_wgs84
 from geocoding.gazetteer import load_gazetteer
 from geocoding.lookup import GazetteerIndex, Match
+from works.files import atomic_write_text
 from works.settings import load_settings
 
 __all__ = [
@@ -298,15 +297,9 @@ class CachedNominatim:
             self._cache[key] = [plain(loc) for loc in answer]
         else:
             self._cache[key] = plain(answer)
-        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.cache_path.with_name(f".{self.cache_path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-        try:
-            tmp.write_text(
-                json.dumps(self._cache, ensure_ascii=False, sort_keys=True, indent=1), encoding="utf-8"
-            )
-            os.replace(tmp, self.cache_path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        atomic_write_text(
+            self.cache_path, json.dumps(self._cache, ensure_ascii=False, sort_keys=True, indent=1)
+        )
 
     @staticmethod
     def _restore(entry: Any) -> Location | list[Location] | None:
