@@ -27,6 +27,7 @@ import osmium
 from tqdm import tqdm
 
 from geo.extent import PLOVDIV_BBOX
+from works.errors import PlovdivError
 from works.files import atomic_path
 from works.settings import GEOFABRIK_URL, load_settings
 
@@ -48,8 +49,12 @@ _CHUNK = 1 << 20
 BBox = tuple[float, float, float, float]
 
 
-class DownloadError(RuntimeError):
-    """The extract could not be downloaded or clipped (one line, for the CLI)."""
+class DownloadError(PlovdivError):
+    """The extract could not be downloaded or clipped (one line, for the CLI).
+
+    A ``PlovdivError`` (hence a ``ValueError``), no longer a ``RuntimeError``: callers catch
+    it by name (``pipeline.geodata``) or as ``PlovdivError``.
+    """
 
 
 def download(url: str, dest: Path, progress: bool = True, timeout: float = 60.0) -> Path:
@@ -75,7 +80,7 @@ def download(url: str, dest: Path, progress: bool = True, timeout: float = 60.0)
             if tmp.stat().st_size == 0:
                 raise DownloadError(f"download of {url} gave an empty file")
     except DownloadError:
-        raise
+        raise  # already one line; a PlovdivError is a ValueError and must not be re-wrapped
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
         raise DownloadError(f"cannot download {url}: {reason}") from exc
