@@ -46,6 +46,7 @@ from geo.projection import METRIC_CRS, round_coords, to_metric, to_wgs84
 from geocoding.lookup import GazetteerIndex, Match, Miss
 from geocoding.normalize import strip_prefix
 from geocoding.segments import Cut, block_between, cut_between, junction_of
+from works.model import PRECISE_PRECISIONS, Location, Precision, WorkRecord
 
 __all__ = [
     "CITY_BUFFER_M",
@@ -58,19 +59,14 @@ __all__ = [
     "to_geojson",
 ]
 
-#: Precision values, finest first.
-PRECISIONS: tuple[str, ...] = (
-    "facility",
-    "segment",
-    "street",
-    "area",
-    "neighbourhood",
-    "district",
-    "city",
-    "none",
-)
-#: Precisions that place a record on the map.
-LOCATED = frozenset({"facility", "segment", "street", "area"})
+#: Precision values the geocoder gives, finest first: the domain's ``works.model.Precision``
+#: order without ``manual`` (a planner's pin, never produced here).
+PRECISIONS: tuple[str, ...] = tuple(p.value for p in Precision if p is not Precision.MANUAL)
+#: Located *at the place the text names*: the domain's definition, ``works.model.PRECISE_PRECISIONS``
+#: (``works.model.LOCATED_PRECISIONS`` also counts neighbourhoods and pins). Kept under this name
+#: for ``pipeline.geocode_stage``; its members are ``Precision`` (a ``StrEnum``), so plain
+#: precision strings test as members too.
+LOCATED: frozenset[Precision] = PRECISE_PRECISIONS
 #: Geometry must lie within the city (union of district polygons) buffered by this (metres).
 CITY_BUFFER_M = 1_000.0
 #: Simplification tolerance (metres) for published lines and polygons.
@@ -118,6 +114,18 @@ class RecordGeocode:
     metric: BaseGeometry | None = None  # the same geometry in EPSG:32635, for the district join
     districts: list[str] = field(default_factory=list)
     district_approximate: bool = False
+
+    def to_location(self) -> Location:
+        """The domain's :class:`works.model.Location` of this result (WGS 84 GeoJSON geometry)."""
+        return Location(
+            precision=Precision(self.precision),
+            geometry=to_geojson(self.geometry),
+            score=self.score,
+            sources=list(self.sources),
+            matched=list(self.matched),
+            flags=list(self.flags),
+            district_approximate=self.district_approximate,
+        )
 
     def properties(self) -> dict[str, Any]:
         """The register properties this adds (``districts`` is merged by the caller)."""
@@ -280,13 +288,26 @@ class Resolver:
     # --- one record -------------------------------------------------------------------------
 
     def resolve_record(self, props: Mapping[str, Any]) -> RecordGeocode:
-        """Geometry, precision, score and sources of a record (districts: see :meth:`assign`)."""
-        results = [self.resolve_place(p) for p in props.get("places") or []]
+        """Geometry, precision, score and sources of a register record's properties.
+
+        Reads ``places`` (the register's JSON form) and ``districts``; see :meth:`assign` for
+        the districts the result gets.
+        """
+        return self._resolve(props.get("places") or [], props.get("districts") or [])
+
+    def resolve_work(self, record: WorkRecord) -> RecordGeocode:
+        """:meth:`resolve_record` for a domain record (its ``places`` and ``districts``)."""
+        return self._resolve([place.as_dict() for place in record.places], record.districts)
+
+    def _resolve(self, places: Sequence[Mapping[str, Any]], districts: Sequence[str]) -> RecordGeocode:
+        results = [self.resolve_place(p) for p in places]
         unresolved = [u for r in results for u in r.unresolved]
         flags = sorted({f for r in results for f in r.flags})
         located = [r for r in results if r.precision in LOCATED and r.geometry is not None]
         if not located:
-            located = [r for r in results if r.precision == "neighbourhood" and r.geometry is not None]
+            located = [
+                r for r in results if r.precision == Precision.NEIGHBOURHOOD and r.geometry is not None
+            ]
         if located:
             metric = _combine([r.geometry for r in located if r.geometry is not None])
             precision = min((r.precision for r in located), key=_RANK.__getitem__)
@@ -306,7 +327,7 @@ class Resolver:
                 unresolved=unresolved,
                 metric=metric,
             )
-        named = list(props.get("districts") or [])
+        named = list(districts)
         if named:
             ids = {name: rid for rid, name in PLOVDIV_DISTRICTS.items()}
             sources = ["rule:district_named_in_text"] + [f"relation/{ids[n]}" for n in named if n in ids]
