@@ -126,10 +126,9 @@ def read_clip_box(pbf: Path) -> ClipBox | None:
 
 
 def _read_relations(pbf: Path, relations: Mapping[int, str]) -> tuple[list[_Relation], dict[int, LineString]]:
-
     found: dict[int, _Relation] = {}
     for rel in osmium.FileProcessor(str(pbf), osmium.osm.RELATION):
-        if rel.id not in relations:
+        if not isinstance(rel, osmium.osm.Relation) or rel.id not in relations:
             continue
         outer = [m.ref for m in rel.members if m.type == "w" and m.role in ("outer", "")]
         inner = [m.ref for m in rel.members if m.type == "w" and m.role == "inner"]
@@ -143,15 +142,15 @@ def _read_relations(pbf: Path, relations: Mapping[int, str]) -> tuple[list[_Rela
     lines: dict[int, LineString] = {}
     processor = osmium.FileProcessor(str(pbf), osmium.osm.NODE | osmium.osm.WAY)
     for way in processor.with_locations().with_filter(osmium.filter.EntityFilter(osmium.osm.WAY)):
-        if way.id not in wanted:
+        if not isinstance(way, osmium.osm.Way) or way.id not in wanted:
             continue
         coords = [(n.lon, n.lat) for n in way.nodes if n.location.valid()]
         if len(coords) >= 2:
             lines[way.id] = to_metric(LineString(coords))
-    for rel in found.values():
-        rel.missing_ways = [w for w in (*rel.outer, *rel.inner) if w not in lines]
-        rel.outer = [w for w in rel.outer if w in lines]
-        rel.inner = [w for w in rel.inner if w in lines]
+    for known in found.values():
+        known.missing_ways = [w for w in (*known.outer, *known.inner) if w not in lines]
+        known.outer = [w for w in known.outer if w in lines]
+        known.inner = [w for w in known.inner if w in lines]
     return [found[rid] for rid in relations if rid in found], lines
 
 
@@ -174,13 +173,18 @@ def _polygonal(geom: BaseGeometry | None) -> BaseGeometry:
     return shapely.union_all(parts)
 
 
+def _xy(coord: tuple[float, ...]) -> tuple[float, float]:
+    """A 2-D coordinate as an (x, y) pair (shapely types coordinates as tuples of any length)."""
+    return (coord[0], coord[1])
+
+
 def _dangling_ends(lines: Sequence[LineString]) -> list[tuple[float, float]]:
     """Way endpoints used by exactly one way end: where a boundary ring is open."""
     degree: Counter[tuple[float, float]] = Counter()
     for line in lines:
         coords = line.coords
-        degree[coords[0]] += 1
-        degree[coords[-1]] += 1
+        degree[_xy(coords[0])] += 1
+        degree[_xy(coords[-1])] += 1
     return [pt for pt, n in degree.items() if n % 2 == 1]
 
 
@@ -222,7 +226,7 @@ def _box_closures(
         lengths.append(pt.distance(foot))
         if pt.distance(foot) > 1e-6:
             connectors.append(LineString([end, foot.coords[0]]))
-            insert.append((dist_along, foot.coords[0]))
+            insert.append((dist_along, _xy(foot.coords[0])))
         else:
             insert.append((dist_along, end))
     ring_line = _insert_vertices(ring_line, insert)
@@ -394,6 +398,7 @@ def build_districts(
 
     # 1. Districts open only at the clip box: close along the box.
     for rel, ends in clipped:
+        assert ring is not None  # loose ends count as clipped only when there is a box
         outer = [lines[w] for w in rel.outer]
         candidates, conn = _box_closures(outer, ends, ring)
         geom = _pick_candidate(candidates, known_union(), foreign_lines({rel.rel_id}))

@@ -91,14 +91,15 @@ def _inside(lon: float, lat: float, bbox: BBox) -> bool:
     return bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]
 
 
-def _keep_whole(tags: Mapping[str, str]) -> bool:
+def _keep_whole(tags: Mapping[str, str] | osmium.osm.TagList) -> bool:
     """Relations worth completing: areas, and boundaries from the city's level down."""
     kind = tags.get("type")
     if kind == "multipolygon":
         return True
     if kind == "boundary":
+        level = tags.get("admin_level")
         try:
-            return int(tags.get("admin_level", "99")) >= 7
+            return int(level if level is not None else "99") >= 7
         except ValueError:
             return False
     return False
@@ -111,6 +112,8 @@ def clip_extract(src: Path, dest: Path, bbox: BBox = PLOVDIV_BBOX, progress: boo
     steps = tqdm(total=5, desc="Clipping to Plovdiv", unit=" pass", disable=not progress)
     try:
         for node in osmium.FileProcessor(str(src), osmium.osm.NODE):
+            if not isinstance(node, osmium.osm.Node):  # only nodes are read; narrows the type
+                continue
             loc = node.location
             if loc.valid() and _inside(loc.lon, loc.lat, bbox):
                 tracker.add_node(node.id)
@@ -120,7 +123,7 @@ def clip_extract(src: Path, dest: Path, bbox: BBox = PLOVDIV_BBOX, progress: boo
                 tracker.add_way(way.id)
         steps.update()
         for rel in osmium.FileProcessor(str(src), osmium.osm.RELATION):
-            if tracker.contains_any_references(rel):
+            if isinstance(rel, osmium.osm.Relation) and tracker.contains_any_references(rel):
                 tracker.add_relation(rel.id)
                 if _keep_whole(rel.tags):
                     for member in rel.members:

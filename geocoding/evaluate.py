@@ -81,7 +81,10 @@ def evaluate(index: GazetteerIndex, labels: list[PlaceLabel]) -> PlaceScore:
     score = PlaceScore(total=len(labels))
     for lab in labels:
         found = index.lookup(lab.text, lab.kind or None)
-        refs = index.osm_refs(found.rows) if isinstance(found, Match) else []
+        if isinstance(found, Match):
+            refs, name, why = index.osm_refs(found.rows), found.name, "found without an OSM reference"
+        else:
+            refs, name, why = [], "", f"{found.reason}: {found.detail}"
         if lab.expected:
             score.positives += 1
         if refs:
@@ -90,15 +93,11 @@ def evaluate(index: GazetteerIndex, labels: list[PlaceLabel]) -> PlaceScore:
         if lab.expected and lab.expected in refs:
             score.correct += 1
         elif lab.expected and refs:
-            score.misses.append(f"WRONG    {where} → {found.name} {refs[:3]} ≠ {lab.expected}")
+            score.misses.append(f"WRONG    {where} → {name} {refs[:3]} ≠ {lab.expected}")
         elif lab.expected:
-            score.misses.append(
-                f"MISSED   {where} → {found.reason}: {found.detail} (expected {lab.expected})"
-            )
+            score.misses.append(f"MISSED   {where} → {why} (expected {lab.expected})")
         elif refs:
-            score.misses.append(
-                f"FALSE+   {where} → {found.name} {refs[:3]} (not in the extract: {lab.note})"
-            )
+            score.misses.append(f"FALSE+   {where} → {name} {refs[:3]} (not in the extract: {lab.note})")
         else:
             score.negatives_right += 1
     return score

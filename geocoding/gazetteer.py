@@ -22,6 +22,7 @@ from pathlib import Path
 import geopandas as gpd
 import osmium
 import shapely
+from shapely.geometry import LineString, MultiPolygon
 from shapely.geometry.base import BaseGeometry
 from tqdm import tqdm
 
@@ -52,6 +53,9 @@ KINDS: tuple[str, ...] = tuple(k for k in PREFIX_KINDS if k != "district") + (
     "natural",
     "river",
 )
+
+#: An object's tags: osmium's ``TagList`` as read, or a plain mapping (a way's copied tags).
+Tags = Mapping[str, str] | osmium.osm.TagList
 
 #: Column order of the gazetteer table.
 COLUMNS: tuple[str, ...] = (
@@ -118,7 +122,7 @@ _PLACE_KINDS = {
 }
 
 
-def classify(tags: Mapping[str, str], name: str, *, is_area: bool = False) -> str | None:
+def classify(tags: Tags, name: str, *, is_area: bool = False) -> str | None:
     """Gazetteer kind of a named non-street OSM object, or ``None`` if it is not wanted.
 
     Why a single ordered function: an object often has several relevant tags (a school that is
@@ -176,7 +180,7 @@ class _Way:
     name: str
     tags: dict[str, str]
     refs: tuple[int, ...]
-    line: BaseGeometry
+    line: LineString
     length_m: float = 0.0
 
 
@@ -192,7 +196,7 @@ class _Row:
     alt_names: list[str] = field(default_factory=list)
 
 
-def _alt_names(tags: Mapping[str, str]) -> list[str]:
+def _alt_names(tags: Tags) -> list[str]:
     out: list[str] = []
     for tag in _ALT_NAME_TAGS:
         value = tags.get(tag)
@@ -227,12 +231,12 @@ def _read(pbf: Path, progress: bool) -> tuple[list[_Row], list[_Way]]:
         if not name:
             continue
         name = name.strip()
-        if obj.is_node():
+        if isinstance(obj, osmium.osm.Node):
             kind = classify(obj.tags, name)
             if kind:
                 geom = shapely.Point(obj.location.lon, obj.location.lat)
                 rows[("node", obj.id)] = _row(name, kind, "node", obj.id, geom, obj.tags)
-        elif obj.is_way():
+        elif isinstance(obj, osmium.osm.Way):
             tags = dict(obj.tags)
             refs = tuple(n.ref for n in obj.nodes)
             line = _way_line(factory, obj)
@@ -245,30 +249,31 @@ def _read(pbf: Path, progress: bool) -> tuple[list[_Row], list[_Way]]:
                 # Placeholder for open ways (and a fallback if area assembly fails);
                 # the polygon from the area pass replaces it for closed ways.
                 rows[("way", obj.id)] = _row(name, kind, "way", obj.id, line, tags)
-        elif obj.is_area():
+        elif isinstance(obj, osmium.osm.Area):
             if obj.tags.get("boundary") == "administrative":
                 continue  # districts are built by geo.districts
             kind = classify(obj.tags, name, is_area=True)
             if not kind:
                 continue
             try:
-                geom = shapely.from_wkb(factory.create_multipolygon(obj))
+                area: BaseGeometry = shapely.from_wkb(factory.create_multipolygon(obj))
             except RuntimeError:
                 continue  # broken or clipped multipolygon: keep the way placeholder if any
-            if len(geom.geoms) == 1:
-                geom = geom.geoms[0]
+            if isinstance(area, MultiPolygon) and len(area.geoms) == 1:
+                area = area.geoms[0]
             osm_type = "way" if obj.from_way() else "relation"
-            rows[(osm_type, obj.orig_id())] = _row(name, kind, osm_type, obj.orig_id(), geom, obj.tags)
+            rows[(osm_type, obj.orig_id())] = _row(name, kind, osm_type, obj.orig_id(), area, obj.tags)
     bar.update(count % 20000)
     bar.close()
     return list(rows.values()), ways
 
 
-def _way_line(factory: osmium.geom.WKBFactory, way: osmium.osm.Way) -> BaseGeometry | None:
+def _way_line(factory: osmium.geom.WKBFactory, way: osmium.osm.Way) -> LineString | None:
     try:
-        return shapely.from_wkb(factory.create_linestring(way))
+        line = shapely.from_wkb(factory.create_linestring(way))
     except (RuntimeError, osmium.InvalidLocationError):
         return None  # fewer than two distinct located nodes (clipped away)
+    return line if isinstance(line, LineString) else None  # create_linestring: always one
 
 
 def _row(
@@ -277,7 +282,7 @@ def _row(
     osm_type: str,
     osm_id: int,
     geom: BaseGeometry,
-    tags: Mapping[str, str],
+    tags: Tags,
 ) -> _Row:
     return _Row(
         name=name,

@@ -411,12 +411,15 @@ def _combine(geoms: Sequence[BaseGeometry]) -> BaseGeometry:
     parts = [p for g in geoms for p in _flatten(g)]
     if len(parts) == 1:
         return parts[0]
-    if all(isinstance(p, Point) for p in parts):
-        return MultiPoint(parts)
-    if all(isinstance(p, LineString) for p in parts):
-        return MultiLineString(parts)
-    if all(isinstance(p, Polygon) for p in parts):
-        return MultiPolygon(parts)
+    points = [p for p in parts if isinstance(p, Point)]
+    if len(points) == len(parts):
+        return MultiPoint(points)
+    lines = [p for p in parts if isinstance(p, LineString)]
+    if len(lines) == len(parts):
+        return MultiLineString(lines)
+    polygons = [p for p in parts if isinstance(p, Polygon)]
+    if len(polygons) == len(parts):
+        return MultiPolygon(polygons)
     return GeometryCollection(parts)
 
 
@@ -432,10 +435,13 @@ def _publish(metric: BaseGeometry) -> BaseGeometry:
     if not parts:
         return GeometryCollection()
     combined = _combine(parts)
-    if isinstance(metric, (MultiPoint, MultiLineString, MultiPolygon)) and not isinstance(
-        combined, (MultiPoint, MultiLineString, MultiPolygon, GeometryCollection)
-    ):
-        combined = type(metric)([combined])
+    # A Multi* that simplifies to one part stays a Multi* (the part keeps its dimension).
+    if isinstance(metric, MultiPoint) and isinstance(combined, Point):
+        return MultiPoint([combined])
+    if isinstance(metric, MultiLineString) and isinstance(combined, LineString):
+        return MultiLineString([combined])
+    if isinstance(metric, MultiPolygon) and isinstance(combined, Polygon):
+        return MultiPolygon([combined])
     return combined
 
 
