@@ -25,7 +25,6 @@ Data © OpenStreetMap contributors, ODbL 1.0 — the published map must say so.
 from __future__ import annotations
 
 import logging
-import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +38,9 @@ from shapely.geometry import LinearRing, LineString, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polygonize, polygonize_full
 
+from geo.names import transliterate
 from geo.projection import METRIC_CRS, STORAGE_CRS, round_coords, to_metric, to_wgs84
+from works.files import atomic_path
 
 __all__ = [
     "CITY_RELATION_ID",
@@ -125,11 +126,9 @@ def read_clip_box(pbf: Path) -> ClipBox | None:
 
 
 def _read_relations(pbf: Path, relations: Mapping[int, str]) -> tuple[list[_Relation], dict[int, LineString]]:
-    from geocoding.normalize import transliterate  # local: keeps `import geo` light
-
     found: dict[int, _Relation] = {}
     for rel in osmium.FileProcessor(str(pbf), osmium.osm.RELATION):
-        if rel.id not in relations:
+        if not isinstance(rel, osmium.osm.Relation) or rel.id not in relations:
             continue
         outer = [m.ref for m in rel.members if m.type == "w" and m.role in ("outer", "")]
         inner = [m.ref for m in rel.members if m.type == "w" and m.role == "inner"]
@@ -143,15 +142,15 @@ def _read_relations(pbf: Path, relations: Mapping[int, str]) -> tuple[list[_Rela
     lines: dict[int, LineString] = {}
     processor = osmium.FileProcessor(str(pbf), osmium.osm.NODE | osmium.osm.WAY)
     for way in processor.with_locations().with_filter(osmium.filter.EntityFilter(osmium.osm.WAY)):
-        if way.id not in wanted:
+        if not isinstance(way, osmium.osm.Way) or way.id not in wanted:
             continue
         coords = [(n.lon, n.lat) for n in way.nodes if n.location.valid()]
         if len(coords) >= 2:
             lines[way.id] = to_metric(LineString(coords))
-    for rel in found.values():
-        rel.missing_ways = [w for w in (*rel.outer, *rel.inner) if w not in lines]
-        rel.outer = [w for w in rel.outer if w in lines]
-        rel.inner = [w for w in rel.inner if w in lines]
+    for known in found.values():
+        known.missing_ways = [w for w in (*known.outer, *known.inner) if w not in lines]
+        known.outer = [w for w in known.outer if w in lines]
+        known.inner = [w for w in known.inner if w in lines]
     return [found[rid] for rid in relations if rid in found], lines
 
 
@@ -174,13 +173,18 @@ def _polygonal(geom: BaseGeometry | None) -> BaseGeometry:
     return shapely.union_all(parts)
 
 
+def _xy(coord: tuple[float, ...]) -> tuple[float, float]:
+    """A 2-D coordinate as an (x, y) pair (shapely types coordinates as tuples of any length)."""
+    return (coord[0], coord[1])
+
+
 def _dangling_ends(lines: Sequence[LineString]) -> list[tuple[float, float]]:
     """Way endpoints used by exactly one way end: where a boundary ring is open."""
     degree: Counter[tuple[float, float]] = Counter()
     for line in lines:
         coords = line.coords
-        degree[coords[0]] += 1
-        degree[coords[-1]] += 1
+        degree[_xy(coords[0])] += 1
+        degree[_xy(coords[-1])] += 1
     return [pt for pt, n in degree.items() if n % 2 == 1]
 
 
@@ -222,7 +226,7 @@ def _box_closures(
         lengths.append(pt.distance(foot))
         if pt.distance(foot) > 1e-6:
             connectors.append(LineString([end, foot.coords[0]]))
-            insert.append((dist_along, foot.coords[0]))
+            insert.append((dist_along, _xy(foot.coords[0])))
         else:
             insert.append((dist_along, end))
     ring_line = _insert_vertices(ring_line, insert)
@@ -394,6 +398,7 @@ def build_districts(
 
     # 1. Districts open only at the clip box: close along the box.
     for rel, ends in clipped:
+        assert ring is not None  # loose ends count as clipped only when there is a box
         outer = [lines[w] for w in rel.outer]
         candidates, conn = _box_closures(outer, ends, ring)
         geom = _pick_candidate(candidates, known_union(), foreign_lines({rel.rel_id}))
@@ -506,8 +511,6 @@ def _resolve_group(
         claimed = shapely.union_all(list(parts.values()))
         rest = _polygonal(union.difference(claimed))
         if rest.area >= _MIN_UNRESOLVED_M2:
-            from geocoding.normalize import transliterate  # local: keeps `import geo` light
-
             how = f"closed along the {box_note}" if union_along_box else "known"
             note = (
                 f"Unresolved: inside {names} together (outer boundary {how}), but the extract "
@@ -589,25 +592,19 @@ def _polygonal_lonlat(geom: BaseGeometry) -> BaseGeometry:
 
 
 def save_districts(gdf: gpd.GeoDataFrame, dir: Path) -> Path:
-    """Write ``<dir>/districts.geojson`` atomically (temp file in *dir*, then os.replace).
+    """Write ``<dir>/districts.geojson`` atomically (``works.files.atomic_path``).
 
     Why atomic: the dashboard may be reading the file during a rebuild. RFC 7946 output
     (WGS 84, counter-clockwise outer rings), 6 decimals.
     """
-    out_dir = Path(dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / "districts.geojson"
-    tmp = out_dir / f".districts.geojson.{os.getpid()}.tmp"
-    try:
+    target = Path(dir) / "districts.geojson"
+    with atomic_path(target) as tmp:
         gdf.to_file(
             tmp,
             driver="GeoJSON",
             engine="pyogrio",
             layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": 6, "WRITE_NAME": "NO"},
         )
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
     return target
 
 

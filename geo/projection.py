@@ -9,7 +9,7 @@ Plovdiv (24.7° E) with negligible distortion. These helpers keep that choice in
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TypeVar, overload
+from typing import TypeAlias, TypeVar, overload
 
 import geopandas as gpd
 import shapely
@@ -31,7 +31,7 @@ METRIC_CRS = "EPSG:32635"
 STORAGE_CRS = "EPSG:4326"
 
 G = TypeVar("G", bound=BaseGeometry)
-GeoLike = gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry
+GeoLike: TypeAlias = gpd.GeoDataFrame | gpd.GeoSeries | BaseGeometry
 
 
 @lru_cache(maxsize=16)
@@ -46,15 +46,16 @@ def transformer(src: str, dst: str) -> Transformer:
 def _reproject_geom(geom: G, src: str, dst: str) -> G:
     # shapely.transform (vectorised over the coordinate array; shapely.ops.transform is
     # deprecated in Shapely 2.1+) with the cached always_xy Transformer.
-    return shapely.transform(geom, transformer(src, dst).transform, interleaved=False)
+    # types-shapely only models the interleaved callable (one (n, 2) array), not f(x, y).
+    return shapely.transform(geom, transformer(src, dst).transform, interleaved=False)  # type: ignore[arg-type]
 
 
-@overload
-def to_metric(obj: gpd.GeoDataFrame) -> gpd.GeoDataFrame: ...
-@overload
-def to_metric(obj: gpd.GeoSeries) -> gpd.GeoSeries: ...
 @overload
 def to_metric(obj: G) -> G: ...
+@overload
+def to_metric(obj: gpd.GeoDataFrame) -> gpd.GeoDataFrame: ...
+@overload  # geopandas has no stubs: to mypy GeoSeries is Any, like GeoDataFrame above
+def to_metric(obj: gpd.GeoSeries) -> gpd.GeoSeries: ...  # type: ignore[overload-cannot-match]
 def to_metric(obj: GeoLike) -> GeoLike:
     """Reproject to :data:`METRIC_CRS`.
 
@@ -69,11 +70,11 @@ def to_metric(obj: GeoLike) -> GeoLike:
 
 
 @overload
-def to_wgs84(obj: gpd.GeoDataFrame) -> gpd.GeoDataFrame: ...
-@overload
-def to_wgs84(obj: gpd.GeoSeries) -> gpd.GeoSeries: ...
-@overload
 def to_wgs84(obj: G) -> G: ...
+@overload
+def to_wgs84(obj: gpd.GeoDataFrame) -> gpd.GeoDataFrame: ...
+@overload  # geopandas has no stubs: to mypy GeoSeries is Any, like GeoDataFrame above
+def to_wgs84(obj: gpd.GeoSeries) -> gpd.GeoSeries: ...  # type: ignore[overload-cannot-match]
 def to_wgs84(obj: GeoLike) -> GeoLike:
     """Reproject to :data:`STORAGE_CRS` (lon/lat).
 

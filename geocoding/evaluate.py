@@ -11,7 +11,7 @@ extract (tags and geometry), not copied from the geocoder's output.
 * **negatives right** – of the absent places, the share left unresolved.
 
 `python -m geocoding.evaluate [--labels CSV] [--gazetteer PARQUET | --osm PBF]` prints the
-scores and every miss (the gazetteer defaults to ``data/gazetteer.parquet``).
+scores and every miss (the gazetteer defaults to ``works.settings``' ``data/gazetteer.parquet``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geocoding.gazetteer import build_gazetteer, load_gazetteer
 from geocoding.lookup import GazetteerIndex, Match
+from works.settings import load_settings
 
 __all__ = ["DEFAULT_LABELS", "PlaceLabel", "PlaceScore", "evaluate", "load_labels", "main"]
 
@@ -79,7 +81,10 @@ def evaluate(index: GazetteerIndex, labels: list[PlaceLabel]) -> PlaceScore:
     score = PlaceScore(total=len(labels))
     for lab in labels:
         found = index.lookup(lab.text, lab.kind or None)
-        refs = index.osm_refs(found.rows) if isinstance(found, Match) else []
+        if isinstance(found, Match):
+            refs, name, why = index.osm_refs(found.rows), found.name, "found without an OSM reference"
+        else:
+            refs, name, why = [], "", f"{found.reason}: {found.detail}"
         if lab.expected:
             score.positives += 1
         if refs:
@@ -88,15 +93,11 @@ def evaluate(index: GazetteerIndex, labels: list[PlaceLabel]) -> PlaceScore:
         if lab.expected and lab.expected in refs:
             score.correct += 1
         elif lab.expected and refs:
-            score.misses.append(f"WRONG    {where} → {found.name} {refs[:3]} ≠ {lab.expected}")
+            score.misses.append(f"WRONG    {where} → {name} {refs[:3]} ≠ {lab.expected}")
         elif lab.expected:
-            score.misses.append(
-                f"MISSED   {where} → {found.reason}: {found.detail} (expected {lab.expected})"
-            )
+            score.misses.append(f"MISSED   {where} → {why} (expected {lab.expected})")
         elif refs:
-            score.misses.append(
-                f"FALSE+   {where} → {found.name} {refs[:3]} (not in the extract: {lab.note})"
-            )
+            score.misses.append(f"FALSE+   {where} → {name} {refs[:3]} (not in the extract: {lab.note})")
         else:
             score.negatives_right += 1
     return score
@@ -104,13 +105,8 @@ def evaluate(index: GazetteerIndex, labels: list[PlaceLabel]) -> PlaceScore:
 
 def _index(args: argparse.Namespace) -> GazetteerIndex:
     if args.osm:
-        from geocoding.gazetteer import build_gazetteer
-
         return GazetteerIndex(build_gazetteer(Path(args.osm), progress=False))
-    from geocoding.gazetteer import load_gazetteer
-    from pipeline.paths import gazetteer_path
-
-    path = Path(args.gazetteer) if args.gazetteer else gazetteer_path()
+    path = Path(args.gazetteer) if args.gazetteer else load_settings().gazetteer
     if not path.is_file():
         raise FileNotFoundError(f"gazetteer not found: {path} (run `python -m pipeline` or pass --osm)")
     return GazetteerIndex(load_gazetteer(path))

@@ -13,9 +13,7 @@ built file lives under ``data/`` (git-ignored) and is never committed.
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,11 +22,13 @@ from pathlib import Path
 import geopandas as gpd
 import osmium
 import shapely
+from shapely.geometry import LineString, MultiPolygon
 from shapely.geometry.base import BaseGeometry
 from tqdm import tqdm
 
 from geo.projection import METRIC_CRS, STORAGE_CRS
-from geocoding.normalize import PREFIX_KINDS, normalize, strip_prefix, transliterate
+from geocoding.normalize import PREFIX_KINDS, bank_aliases, normalize, strip_prefix, transliterate
+from works.files import atomic_path
 
 __all__ = [
     "COLUMNS",
@@ -53,6 +53,9 @@ KINDS: tuple[str, ...] = tuple(k for k in PREFIX_KINDS if k != "district") + (
     "natural",
     "river",
 )
+
+#: An object's tags: osmium's ``TagList`` as read, or a plain mapping (a way's copied tags).
+Tags = Mapping[str, str] | osmium.osm.TagList
 
 #: Column order of the gazetteer table.
 COLUMNS: tuple[str, ...] = (
@@ -119,7 +122,7 @@ _PLACE_KINDS = {
 }
 
 
-def classify(tags: Mapping[str, str], name: str, *, is_area: bool = False) -> str | None:
+def classify(tags: Tags, name: str, *, is_area: bool = False) -> str | None:
     """Gazetteer kind of a named non-street OSM object, or ``None`` if it is not wanted.
 
     Why a single ordered function: an object often has several relevant tags (a school that is
@@ -177,7 +180,7 @@ class _Way:
     name: str
     tags: dict[str, str]
     refs: tuple[int, ...]
-    line: BaseGeometry
+    line: LineString
     length_m: float = 0.0
 
 
@@ -193,7 +196,7 @@ class _Row:
     alt_names: list[str] = field(default_factory=list)
 
 
-def _alt_names(tags: Mapping[str, str]) -> list[str]:
+def _alt_names(tags: Tags) -> list[str]:
     out: list[str] = []
     for tag in _ALT_NAME_TAGS:
         value = tags.get(tag)
@@ -228,12 +231,12 @@ def _read(pbf: Path, progress: bool) -> tuple[list[_Row], list[_Way]]:
         if not name:
             continue
         name = name.strip()
-        if obj.is_node():
+        if isinstance(obj, osmium.osm.Node):
             kind = classify(obj.tags, name)
             if kind:
                 geom = shapely.Point(obj.location.lon, obj.location.lat)
                 rows[("node", obj.id)] = _row(name, kind, "node", obj.id, geom, obj.tags)
-        elif obj.is_way():
+        elif isinstance(obj, osmium.osm.Way):
             tags = dict(obj.tags)
             refs = tuple(n.ref for n in obj.nodes)
             line = _way_line(factory, obj)
@@ -246,30 +249,31 @@ def _read(pbf: Path, progress: bool) -> tuple[list[_Row], list[_Way]]:
                 # Placeholder for open ways (and a fallback if area assembly fails);
                 # the polygon from the area pass replaces it for closed ways.
                 rows[("way", obj.id)] = _row(name, kind, "way", obj.id, line, tags)
-        elif obj.is_area():
+        elif isinstance(obj, osmium.osm.Area):
             if obj.tags.get("boundary") == "administrative":
                 continue  # districts are built by geo.districts
             kind = classify(obj.tags, name, is_area=True)
             if not kind:
                 continue
             try:
-                geom = shapely.from_wkb(factory.create_multipolygon(obj))
+                area: BaseGeometry = shapely.from_wkb(factory.create_multipolygon(obj))
             except RuntimeError:
                 continue  # broken or clipped multipolygon: keep the way placeholder if any
-            if len(geom.geoms) == 1:
-                geom = geom.geoms[0]
+            if isinstance(area, MultiPolygon) and len(area.geoms) == 1:
+                area = area.geoms[0]
             osm_type = "way" if obj.from_way() else "relation"
-            rows[(osm_type, obj.orig_id())] = _row(name, kind, osm_type, obj.orig_id(), geom, obj.tags)
+            rows[(osm_type, obj.orig_id())] = _row(name, kind, osm_type, obj.orig_id(), area, obj.tags)
     bar.update(count % 20000)
     bar.close()
     return list(rows.values()), ways
 
 
-def _way_line(factory: osmium.geom.WKBFactory, way: osmium.osm.Way) -> BaseGeometry | None:
+def _way_line(factory: osmium.geom.WKBFactory, way: osmium.osm.Way) -> LineString | None:
     try:
-        return shapely.from_wkb(factory.create_linestring(way))
+        line = shapely.from_wkb(factory.create_linestring(way))
     except (RuntimeError, osmium.InvalidLocationError):
         return None  # fewer than two distinct located nodes (clipped away)
+    return line if isinstance(line, LineString) else None  # create_linestring: always one
 
 
 def _row(
@@ -278,7 +282,7 @@ def _row(
     osm_type: str,
     osm_id: int,
     geom: BaseGeometry,
-    tags: Mapping[str, str],
+    tags: Tags,
 ) -> _Row:
     return _Row(
         name=name,
@@ -433,8 +437,6 @@ def _bank_rows(streets: Mapping[str, list[_Way]], rivers: Mapping[str, list[_Way
     river *in the data*, so the alias is checked against geometry, never assumed. Each row
     keeps the ids of exactly the ways on that bank.
     """
-    from geocoding.normalize import bank_aliases  # the variant tables live with normalize
-
     rows: list[_Row] = []
     for alias, spec in sorted(bank_aliases().items()):
         group = streets.get(normalize(spec["street"]), [])
@@ -501,21 +503,14 @@ def build_gazetteer(pbf: Path, progress: bool = True) -> gpd.GeoDataFrame:
 
 
 def save_gazetteer(gdf: gpd.GeoDataFrame, path: Path) -> Path:
-    """Write the gazetteer as GeoParquet atomically (temp file in the same dir, then os.replace).
+    """Write the gazetteer as GeoParquet atomically (``works.files.atomic_path``).
 
     Why atomic: the dashboard and the pipeline may read the file while a rebuild runs; they
     must see either the old or the new file, never a half-written one.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Unique name in the same directory (os.replace is atomic only within one filesystem);
-    # created by the writer itself so the file gets normal umask permissions.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
+    with atomic_path(path) as tmp:
         gdf.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 

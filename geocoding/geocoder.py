@@ -12,8 +12,6 @@ bounded to Plovdiv's box and cached on disk under ``data/cache/``.
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,7 +29,10 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.extent import viewbox
 from geo.projection import to_metric, to_wgs84
+from geocoding.gazetteer import load_gazetteer
 from geocoding.lookup import GazetteerIndex, Match
+from works.files import atomic_write_text
+from works.settings import load_settings
 
 __all__ = [
     "NOMINATIM_MIN_DELAY_S",
@@ -69,23 +70,20 @@ class OfflineGeocoder(Geocoder):
         super().__init__(**kwargs)
         if index is None:
             if gazetteer is None:
-                from pipeline.paths import gazetteer_path
-
-                gazetteer = gazetteer_path()
+                gazetteer = load_settings().gazetteer
             if not isinstance(gazetteer, gpd.GeoDataFrame):
-                from geocoding.gazetteer import load_gazetteer
-
                 gazetteer = load_gazetteer(Path(gazetteer))
             index = GazetteerIndex(gazetteer)
         self.index = index
+        frame: gpd.GeoDataFrame | None
         if districts is None:
-            from pipeline.paths import districts_path
-
-            default = districts_path()
-            districts = gpd.read_file(default) if default.is_file() else None
-        elif not isinstance(districts, gpd.GeoDataFrame):
-            districts = gpd.read_file(Path(districts))
-        self.districts = districts
+            default = load_settings().districts
+            frame = gpd.read_file(default) if default.is_file() else None
+        elif isinstance(districts, gpd.GeoDataFrame):
+            frame = districts
+        else:
+            frame = gpd.read_file(Path(districts))
+        self.districts = frame
         self._streets: tuple[shapely.STRtree, np.ndarray] | None = None
 
     # --- geocode ------------------------------------------------------------------------------
@@ -240,13 +238,12 @@ class CachedNominatim:
         min_delay_seconds: float = NOMINATIM_MIN_DELAY_S,
     ) -> None:
         if geocoder is None:
+            # Lazy third-party import: only the online backend needs geopy's Nominatim adapter.
             from geopy.geocoders import Nominatim
 
             geocoder = Nominatim(user_agent=user_agent, timeout=10)
         if cache_path is None:
-            from pipeline.paths import CACHE_DIR
-
-            cache_path = CACHE_DIR / "nominatim.json"
+            cache_path = load_settings().cache_dir / "nominatim.json"
         self.backend = geocoder
         self.cache_path = Path(cache_path)
         self._geocode: Callable[..., Any] = RateLimiter(geocoder.geocode, min_delay_seconds=min_delay_seconds)
@@ -300,15 +297,9 @@ class CachedNominatim:
             self._cache[key] = [plain(loc) for loc in answer]
         else:
             self._cache[key] = plain(answer)
-        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.cache_path.with_name(f".{self.cache_path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-        try:
-            tmp.write_text(
-                json.dumps(self._cache, ensure_ascii=False, sort_keys=True, indent=1), encoding="utf-8"
-            )
-            os.replace(tmp, self.cache_path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        atomic_write_text(
+            self.cache_path, json.dumps(self._cache, ensure_ascii=False, sort_keys=True, indent=1)
+        )
 
     @staticmethod
     def _restore(entry: Any) -> Location | list[Location] | None:

@@ -11,19 +11,20 @@ Public functions:
 
 * :func:`normalize` – matching key (lower case, no prefix/quotes/punctuation, folded variants).
 * :func:`strip_prefix` – ``(kind, bare name)``: the type prefix ("ул.", "ДГ", "пл.") as a kind.
-* :func:`transliterate` – official Bulgarian Streamlined System (Transliteration Act, 2009).
+* :func:`transliterate` – official Bulgarian Streamlined System (Transliteration Act, 2009);
+  defined in :mod:`geo.names` (the district polygons below this layer need it) and re-exported.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from extraction.places import PLACE_KINDS, RELATION_KINDS
+from geo.names import drop_stress, transliterate
 
 __all__ = ["PREFIX_KINDS", "bank_aliases", "descriptors", "normalize", "strip_prefix", "transliterate"]
 
@@ -36,8 +37,6 @@ _QUOTES = "„“”\"«»'`‘’‚‛′″"
 _QUOTE_RE = re.compile(f"[{re.escape(_QUOTES)}]")
 # Hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus.
 _DASH_RE = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
-# Stress marks used in dictionaries ("Репу̀блика") carry no identity.
-_STRESS_RE = re.compile("[\u0300\u0301]")
 _SPACE_RE = re.compile(r"\s+")
 _CYR = "а-яёѝ"
 _LETTER = f"a-z{_CYR}"
@@ -87,9 +86,7 @@ def descriptors() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 def _clean(text: str) -> str:
     """Unicode-normalise, unify dashes and whitespace; keep case and quotes."""
-    # NFD first so stress marks on precomposed letters ("ѝ", "ѐ") can be dropped; й keeps its
-    # breve (U+0306), which is not a stress mark.
-    text = unicodedata.normalize("NFC", _STRESS_RE.sub("", unicodedata.normalize("NFD", text)))
+    text = drop_stress(text)
     text = _DASH_RE.sub("-", text)
     text = text.replace("\u00a0", " ").replace("\u202f", " ")
     return _SPACE_RE.sub(" ", text).strip()
@@ -331,80 +328,3 @@ def normalize(text: str) -> str:
     typos, aliases = _variant_tables()
     key = _apply_typos(key, typos)
     return aliases.get(key, key)
-
-
-# --- Transliteration ------------------------------------------------------------------------
-
-_TRANSLIT: dict[str, str] = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
-    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch",
-    "ш": "sh", "щ": "sht", "ъ": "a", "ь": "y", "ю": "yu", "я": "ya",
-    # Letters outside the Bulgarian alphabet that still turn up in names.
-    "ѝ": "i", "ё": "yo", "ы": "y", "э": "e", "і": "i", "ї": "yi", "є": "ye",
-}  # fmt: skip
-
-
-# Art. 4 of the Act: the country keeps its established form.
-_TRANSLIT_EXCEPTIONS: dict[str, str] = {"България": "Bulgaria", "БЪЛГАРИЯ": "BULGARIA"}
-_WORD_RE = re.compile(r"\w+")
-
-
-def _is_upper_letter(ch: str) -> bool:
-    return ch.isalpha() and ch.isupper()
-
-
-def transliterate(text: str) -> str:
-    """Romanise Bulgarian Cyrillic with the official Streamlined System (2009 Act).
-
-    Letter table: а-a б-b в-v г-g д-d е-e ж-zh з-z и-i й-y к-k л-l м-m н-n о-o п-p р-r с-s
-    т-t у-u ф-f х-h ц-ts ч-ch ш-sh щ-sht ъ-a ь-y ю-yu я-ya; "ия" at the end of a word is "ia"
-    (България → Bulgaria, София → Sofia). Case is preserved: a capital that becomes two or
-    three Latin letters is written "Zh" in a capitalised word and "ZH" in an all-caps word.
-    Non-Cyrillic characters pass through. Why: name_en for places without an OSM name:en must
-    follow the law, as the municipality's own English material does.
-
-    >>> transliterate('Пловдив'), transliterate('Тракия'), transliterate('Щастливеца')
-    ('Plovdiv', 'Trakia', 'Shtastlivetsa')
-    """
-    text = unicodedata.normalize("NFC", _STRESS_RE.sub("", unicodedata.normalize("NFD", text)))
-    if any(word in text for word in _TRANSLIT_EXCEPTIONS):
-        return _WORD_RE.sub(
-            lambda m: _TRANSLIT_EXCEPTIONS.get(m.group(0)) or _transliterate(m.group(0)),
-            text,
-        )
-    return _transliterate(text)
-
-
-def _transliterate(text: str) -> str:
-    out: list[str] = []
-    n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
-        low = ch.lower()
-        # "-ия" at the end of a word → "ia".
-        if low == "и" and i + 1 < n and text[i + 1].lower() == "я":
-            after = text[i + 2] if i + 2 < n else ""
-            if not after.isalpha():
-                pair = text[i : i + 2]
-                latin = "ia"
-                if pair.isupper():
-                    latin = "IA"
-                elif ch.isupper():
-                    latin = "Ia"
-                out.append(latin)
-                i += 2
-                continue
-        latin = _TRANSLIT.get(low)
-        if latin is None:
-            out.append(ch)
-        elif not ch.isupper():
-            out.append(latin)
-        else:
-            nxt = text[i + 1] if i + 1 < n else ""
-            prev = text[i - 1] if i > 0 else ""
-            all_caps = _is_upper_letter(nxt) or (not nxt.isalpha() and _is_upper_letter(prev))
-            out.append(latin.upper() if all_caps else latin.capitalize())
-        i += 1
-    return "".join(out)

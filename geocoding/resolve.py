@@ -46,7 +46,7 @@ from geo.projection import METRIC_CRS, round_coords, to_metric, to_wgs84
 from geocoding.lookup import GazetteerIndex, Match, Miss
 from geocoding.normalize import strip_prefix
 from geocoding.segments import Cut, block_between, cut_between, junction_of
-from works.model import Location, Precision, WorkRecord
+from works.model import PRECISE_PRECISIONS, Location, Precision, WorkRecord
 
 __all__ = [
     "CITY_BUFFER_M",
@@ -59,19 +59,14 @@ __all__ = [
     "to_geojson",
 ]
 
-#: Precision values, finest first.
-PRECISIONS: tuple[str, ...] = (
-    "facility",
-    "segment",
-    "street",
-    "area",
-    "neighbourhood",
-    "district",
-    "city",
-    "none",
-)
-#: Precisions that place a record on the map.
-LOCATED = frozenset({"facility", "segment", "street", "area"})
+#: Precision values the geocoder gives, finest first: the domain's ``works.model.Precision``
+#: order without ``manual`` (a planner's pin, never produced here).
+PRECISIONS: tuple[str, ...] = tuple(p.value for p in Precision if p is not Precision.MANUAL)
+#: Located *at the place the text names*: the domain's definition, ``works.model.PRECISE_PRECISIONS``
+#: (``works.model.LOCATED_PRECISIONS`` also counts neighbourhoods and pins). Kept under this name
+#: for ``pipeline.geocode_stage``; its members are ``Precision`` (a ``StrEnum``), so plain
+#: precision strings test as members too.
+LOCATED: frozenset[Precision] = PRECISE_PRECISIONS
 #: Geometry must lie within the city (union of district polygons) buffered by this (metres).
 CITY_BUFFER_M = 1_000.0
 #: Simplification tolerance (metres) for published lines and polygons.
@@ -121,7 +116,7 @@ class RecordGeocode:
     district_approximate: bool = False
 
     def to_location(self) -> Location:
-        """The domain model's location of the record."""
+        """The domain's :class:`works.model.Location` of this result (WGS 84 GeoJSON geometry)."""
         return Location(
             precision=Precision(self.precision),
             geometry=to_geojson(self.geometry),
@@ -292,19 +287,27 @@ class Resolver:
 
     # --- one record -------------------------------------------------------------------------
 
-    def resolve_work(self, record: WorkRecord) -> RecordGeocode:
-        """:meth:`resolve_record` for a work record of the domain model."""
-        places = [p.as_dict() for p in record.places]
-        return self.resolve_record({"places": places, "districts": record.districts})
-
     def resolve_record(self, props: Mapping[str, Any]) -> RecordGeocode:
-        """Geometry, precision, score and sources of a record (districts: see :meth:`assign`)."""
-        results = [self.resolve_place(p) for p in props.get("places") or []]
+        """Geometry, precision, score and sources of a register record's properties.
+
+        Reads ``places`` (the register's JSON form) and ``districts``; see :meth:`assign` for
+        the districts the result gets.
+        """
+        return self._resolve(props.get("places") or [], props.get("districts") or [])
+
+    def resolve_work(self, record: WorkRecord) -> RecordGeocode:
+        """:meth:`resolve_record` for a domain record (its ``places`` and ``districts``)."""
+        return self._resolve([place.as_dict() for place in record.places], record.districts)
+
+    def _resolve(self, places: Sequence[Mapping[str, Any]], districts: Sequence[str]) -> RecordGeocode:
+        results = [self.resolve_place(p) for p in places]
         unresolved = [u for r in results for u in r.unresolved]
         flags = sorted({f for r in results for f in r.flags})
         located = [r for r in results if r.precision in LOCATED and r.geometry is not None]
         if not located:
-            located = [r for r in results if r.precision == "neighbourhood" and r.geometry is not None]
+            located = [
+                r for r in results if r.precision == Precision.NEIGHBOURHOOD and r.geometry is not None
+            ]
         if located:
             metric = _combine([r.geometry for r in located if r.geometry is not None])
             precision = min((r.precision for r in located), key=_RANK.__getitem__)
@@ -324,7 +327,7 @@ class Resolver:
                 unresolved=unresolved,
                 metric=metric,
             )
-        named = list(props.get("districts") or [])
+        named = list(districts)
         if named:
             ids = {name: rid for rid, name in PLOVDIV_DISTRICTS.items()}
             sources = ["rule:district_named_in_text"] + [f"relation/{ids[n]}" for n in named if n in ids]
@@ -408,12 +411,15 @@ def _combine(geoms: Sequence[BaseGeometry]) -> BaseGeometry:
     parts = [p for g in geoms for p in _flatten(g)]
     if len(parts) == 1:
         return parts[0]
-    if all(isinstance(p, Point) for p in parts):
-        return MultiPoint(parts)
-    if all(isinstance(p, LineString) for p in parts):
-        return MultiLineString(parts)
-    if all(isinstance(p, Polygon) for p in parts):
-        return MultiPolygon(parts)
+    points = [p for p in parts if isinstance(p, Point)]
+    if len(points) == len(parts):
+        return MultiPoint(points)
+    lines = [p for p in parts if isinstance(p, LineString)]
+    if len(lines) == len(parts):
+        return MultiLineString(lines)
+    polygons = [p for p in parts if isinstance(p, Polygon)]
+    if len(polygons) == len(parts):
+        return MultiPolygon(polygons)
     return GeometryCollection(parts)
 
 
@@ -429,10 +435,13 @@ def _publish(metric: BaseGeometry) -> BaseGeometry:
     if not parts:
         return GeometryCollection()
     combined = _combine(parts)
-    if isinstance(metric, (MultiPoint, MultiLineString, MultiPolygon)) and not isinstance(
-        combined, (MultiPoint, MultiLineString, MultiPolygon, GeometryCollection)
-    ):
-        combined = type(metric)([combined])
+    # A Multi* that simplifies to one part stays a Multi* (the part keeps its dimension).
+    if isinstance(metric, MultiPoint) and isinstance(combined, Point):
+        return MultiPoint([combined])
+    if isinstance(metric, MultiLineString) and isinstance(combined, LineString):
+        return MultiLineString([combined])
+    if isinstance(metric, MultiPolygon) and isinstance(combined, Polygon):
+        return MultiPolygon([combined])
     return combined
 
 

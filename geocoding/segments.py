@@ -214,10 +214,10 @@ def _corners(streets: Sequence[BaseGeometry]) -> _Corners:
         ring: list[Point] = []
         total = 0.0
         for k in range(n):
-            pair = tuple(sorted((order[k], order[(k + 1) % n])))
-            if pair not in options:
+            lo, hi = sorted((order[k], order[(k + 1) % n]))
+            if (lo, hi) not in options:
                 break
-            gap, cands = options[pair]  # type: ignore[index]
+            gap, cands = options[(lo, hi)]
             total += gap
             ring.append(min(cands, key=middle.distance))
         else:

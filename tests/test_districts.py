@@ -254,6 +254,24 @@ def test_save_districts_writes_geojson_atomically(tmp_path: Path) -> None:
     assert all(len(repr(x).split(".")[-1]) <= 6 for pt in coords for x in pt)
 
 
+def test_save_districts_replaces_only_when_complete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gdf = build_districts(write_grid_extract(tmp_path / "complete.osm.pbf"))
+    out = save_districts(gdf, tmp_path / "districts")
+    out = save_districts(gdf.iloc[:2], tmp_path / "districts")  # an existing file is replaced
+    assert len(json.loads(out.read_text(encoding="utf-8"))["features"]) == 2
+    before = out.read_bytes()
+
+    def broken(self: gpd.GeoDataFrame, path: Path, **kwargs: object) -> None:
+        Path(path).write_text('{"type": "FeatureCollection", "feat', encoding="utf-8")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(gpd.GeoDataFrame, "to_file", broken)
+    with pytest.raises(OSError, match="disk full"):
+        save_districts(gdf, tmp_path / "districts")
+    assert out.read_bytes() == before  # the half-written file never replaced the old one
+    assert [p.name for p in out.parent.iterdir()] == ["districts.geojson"]
+
+
 def test_assign_districts_line_crossing_two_districts(tmp_path: Path) -> None:
     gdf = build_districts(write_grid_extract(tmp_path / "complete.osm.pbf"))
     crossing = LineString([(24.70, 42.12), (24.75, 42.12)])  # Западен → Южен

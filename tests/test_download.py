@@ -14,6 +14,7 @@ import osmium
 import pytest
 
 from geocoding.download import DownloadError, clip_extract, download, fetch_extract
+from works.errors import PlovdivError
 
 BOX = (24.70, 42.10, 24.80, 42.20)
 
@@ -133,6 +134,19 @@ def test_download_errors_are_one_line(server: tuple[str, Path], tmp_path: Path) 
     with pytest.raises(DownloadError, match="cannot download .*missing.osm.pbf"):
         download(f"{base}/missing.osm.pbf", tmp_path / "x.osm.pbf", progress=False)
     assert not list(tmp_path.glob("*.pbf")) and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_download_errors_are_plovdiv_errors(server: tuple[str, Path], tmp_path: Path) -> None:
+    """One base class for the entry points; an empty body is reported once, not re-wrapped."""
+    base, root = server
+    (root / "empty.osm.pbf").write_bytes(b"")
+    with pytest.raises(PlovdivError, match=r"^download of .*empty.osm.pbf gave an empty file$"):
+        download(f"{base}/empty.osm.pbf", tmp_path / "x.osm.pbf", progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["www"]  # no file, no temporary
+    (tmp_path / "junk.osm.pbf").write_bytes(b"not an OSM file")
+    with pytest.raises(DownloadError, match="cannot clip junk.osm.pbf"):
+        clip_extract(tmp_path / "junk.osm.pbf", tmp_path / "city.osm.pbf", BOX, progress=False)
+    assert not (tmp_path / "city.osm.pbf").exists() and not list(tmp_path.glob(".*.tmp"))
 
 
 def test_pipeline_downloads_when_no_extract_is_found(

@@ -172,3 +172,28 @@ def test_sites_the_report_names_are_in(gaz: gpd.GeoDataFrame) -> None:
     assert _one(gaz, normalize('НУМТИ "Добрин Петков"'), "school")["osm_id"] == 84757984  # music_school
     assert _one(gaz, normalize("Марица"), "river")["osm_type"] == "way"  # waterway=river, merged
     assert "гребна база" in _one(gaz, normalize("Гребен канал"), "sport")["alt_keys"].split("|")
+
+
+def test_save_gazetteer_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failed write removes its temporary file and leaves the published one untouched."""
+    gdf = gpd.GeoDataFrame(
+        [
+            {c: None for c in COLUMNS[:-1]}
+            | {"name": "Главна", "osm_id": 1, "geometry": shapely.Point(24.7, 42.1)}
+        ],
+        columns=list(COLUMNS),
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "gazetteer.parquet"
+    save_gazetteer(gdf, path)
+    before = path.read_bytes()
+
+    def broken(self: gpd.GeoDataFrame, target: Path, **kwargs: object) -> None:
+        Path(target).write_bytes(b"PAR1 half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(gpd.GeoDataFrame, "to_parquet", broken)
+    with pytest.raises(OSError, match="disk full"):
+        save_gazetteer(gdf, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["gazetteer.parquet"]

@@ -13,7 +13,7 @@ from shapely.geometry import box
 
 from geocoding.gazetteer import COLUMNS
 from geocoding.lookup import GazetteerIndex
-from geocoding.resolve import Resolver, to_geojson
+from geocoding.resolve import LOCATED, PRECISIONS, Resolver, to_geojson
 from tests.geo_fixtures import gazetteer_row as _row
 from tests.geo_fixtures import (  # noqa: F401 (pytest fixtures)
     needs_extract,
@@ -21,6 +21,16 @@ from tests.geo_fixtures import (  # noqa: F401 (pytest fixtures)
     real_gazetteer,
     real_index,
     real_resolver,
+)
+from works.model import (
+    PRECISE_PRECISIONS,
+    Location,
+    Place,
+    PlaceKind,
+    Precision,
+    Status,
+    StatusScope,
+    WorkRecord,
 )
 
 # Centre west of 24.75, Южен east of it (both exact); "Южен / Западен" unresolved south of 42.10.
@@ -123,6 +133,73 @@ def test_district_only_and_city_wide_have_no_geometry(resolver: Resolver) -> Non
     assert (city.precision, city.geometry, city.sources) == ("city", None, ["rule:city_wide"])
     lost = _geocode(resolver, _record([{"text": "ДГ „Няма“", "kind": "kindergarten", "name": "ДГ „Няма“"}]))
     assert lost.precision == "none" and lost.unresolved[0].reason == "not_in_extract"
+
+
+def _work(places: list[Place], districts: list[str] | None = None) -> WorkRecord:
+    return WorkRecord(
+        key="k",
+        id="r",
+        name="Ремонт",
+        categories=[],
+        status=Status.PLANNED,
+        priority=0,
+        measure="",
+        goal="",
+        goal_line=0,
+        source_line=0,
+        source_text="",
+        status_evidence="",
+        status_scope=StatusScope.DEFAULT,
+        places=places,
+        districts=districts or [],
+    )
+
+
+def test_resolve_work_reads_domain_places_like_resolve_record(resolver: Resolver) -> None:
+    places = [
+        Place("ул. „Главна“", PlaceKind.STREET, "ул. „Главна“", between=["Първа", "Втора"]),
+        Place("каре", PlaceKind.BLOCK, "x", streets=["Главна", "Втора", "Горна", "Първа"]),
+        Place("ДГ „Няма“", PlaceKind.KINDERGARTEN, "ДГ „Няма“"),
+    ]
+    work = _work(places, ["Централен"])
+    from_work = resolver.resolve_work(work)
+    from_props = resolver.resolve_record(_record([p.as_dict() for p in places], ["Централен"]))
+    assert from_work.precision == from_props.precision == "segment"
+    assert from_work.geometry is not None and from_work.geometry.equals(from_props.geometry)
+    assert (from_work.sources, from_work.flags, from_work.unresolved) == (
+        from_props.sources,
+        from_props.flags,
+        from_props.unresolved,
+    )
+    district_only = resolver.resolve_work(_work([], ["Централен"]))
+    assert (district_only.precision, district_only.geometry) == ("district", None)
+    assert resolver.resolve_work(_work([])).precision == "city"
+
+
+def test_to_location_gives_the_domain_location(resolver: Resolver) -> None:
+    work = _work([Place("ДГ „Слънце“", PlaceKind.KINDERGARTEN, "ДГ „Слънце“")])
+    rec = resolver.resolve_work(work)
+    resolver.assign([rec], [work.districts])
+    loc = rec.to_location()
+    assert isinstance(loc, Location) and loc.precision is Precision.FACILITY
+    assert loc.geometry == to_geojson(rec.geometry) and loc.geometry["type"] == "Polygon"
+    assert (loc.score, loc.sources, loc.matched, loc.flags) == (
+        rec.score,
+        rec.sources,
+        rec.matched,
+        rec.flags,
+    )
+    assert loc.sources is not rec.sources  # a copy: the Location does not share lists
+    assert loc.district_approximate and loc.correction_id is None
+    work.location = loc
+    assert work.precision is Precision.FACILITY and loc.precision.located
+    none = resolver.resolve_work(_work([Place("ул. „Далечна“", PlaceKind.STREET, "Далечна")])).to_location()
+    assert (none.precision, none.geometry, none.score) == (Precision.NONE, None, None)
+
+
+def test_precisions_are_the_domains() -> None:
+    assert PRECISIONS == tuple(p.value for p in Precision if p is not Precision.MANUAL)
+    assert LOCATED == PRECISE_PRECISIONS and "street" in LOCATED and "neighbourhood" not in LOCATED
 
 
 @needs_extract
