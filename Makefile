@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
 REPORT ?= $(or $(PLOVDIV_REPORT),../shared/seed/000_c7612c71fe12c5f9.txt)
 OSM    ?= $(or $(PLOVDIV_OSM_PBF),../shared/geodata/plovdiv-2023-01-02.osm.pbf)
-BUILD_SOURCES := $(shell find extraction pipeline geocoding geo -name '*.py' -o -name '*.toml')
+BUILD_SOURCES := $(shell find works extraction pipeline geocoding geo -name '*.py' -o -name '*.toml')
 
 .PHONY: run test bench data install lint clean clean-geodata assets browser
 
@@ -47,8 +47,12 @@ browser:
 run: data assets
 	$(VENV)/bin/streamlit run app.py
 
+# ruff (lint and format), the layers contract (import-linter, pyproject.toml) and the type checker.
 lint: install
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 
 test: install assets browser data lint
 	$(PY) -m pytest -q

@@ -37,7 +37,6 @@ def bench_gazetteer() -> None:
     from geo.districts import build_districts
     from geocoding.gazetteer import build_gazetteer
 
-
     pbf, _explicit = load_settings().find_osm()
     if pbf is None or not pbf.is_file():
         print("gazetteer: skipped (no OSM extract found)")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import shapely
-from shapely.geometry import mapping
+from shapely.geometry import MultiLineString, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge, unary_union
 
@@ -69,13 +69,15 @@ def read_pbf(pbf: Path) -> dict[str, list[tuple[str, BaseGeometry]]]:
     keys = osmium.filter.KeyFilter("highway", "waterway", "natural", "leisure", "landuse", "railway")
     processor = osmium.FileProcessor(str(pbf)).with_locations().with_areas().with_filter(keys)
     for obj in processor:
-        name = obj.tags.get("name", "")
+        if isinstance(obj, osmium.osm.Changeset):
+            continue
+        name = str(obj.tags.get("name", ""))
         try:
-            if obj.is_way():
+            if isinstance(obj, osmium.osm.Way):
                 layer = _layer(obj.tags, is_area=False)
                 if layer:
                     layers[layer].append((name, shapely.from_wkb(factory.create_linestring(obj))))
-            elif obj.is_area():
+            elif isinstance(obj, osmium.osm.Area):
                 layer = _layer(obj.tags, is_area=True)
                 if layer:
                     layers[layer].append((name, shapely.from_wkb(factory.create_multipolygon(obj))))
@@ -116,7 +118,7 @@ def simplify_layers(layers: dict[str, list[tuple[str, BaseGeometry]]]) -> dict[s
                     continue
             else:
                 merged = unary_union(parts)
-                if merged.geom_type == "MultiLineString":
+                if isinstance(merged, MultiLineString):
                     merged = linemerge(merged)
             simple = merged.simplify(TOLERANCE_M[layer], preserve_topology=True)
             if simple.is_empty:

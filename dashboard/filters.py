@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import pandas as pd
 
@@ -39,7 +40,8 @@ class FilterState:
 
     def with_values(self, facet: str, values: Iterable[str]) -> FilterState:
         """A copy with one facet changed."""
-        return replace(self, **{facet: tuple(values)})
+        changes: dict[str, Any] = {facet: tuple(values)}
+        return replace(self, **changes)
 
     def is_empty(self) -> bool:
         """True when nothing is filtered."""

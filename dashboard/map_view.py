@@ -378,7 +378,9 @@ def project_map(
         zoomSnap=0.25,
         zoomDelta=0.5,
     )
-    m.get_root().header.add_child(Element(BASE_CSS))
+    m.get_root().header.add_child(  # type: ignore[attr-defined]  # folium: Figure, typed Element
+        Element(BASE_CSS)
+    )
     if tiles:
         folium.TileLayer(
             tiles=tiles, attr=html_text(OSM_ATTRIBUTION), name="OpenStreetMap", max_zoom=MAX_ZOOM

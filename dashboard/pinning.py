@@ -89,7 +89,9 @@ def _editor(ctx: ViewContext, db: Path) -> None:
         + ("" if row.located else " ⚠")
         for row in order.itertuples()
     }
-    work_key = st.selectbox(t("pin_project", lang), list(labels), format_func=labels.get, key="pin_project")
+    work_key = st.selectbox(
+        t("pin_project", lang), list(labels), format_func=lambda k: labels.get(k, k), key="pin_project"
+    )
     chosen = records[records["key"] == work_key]
     st.caption(t("pin_hint", lang))
     _take_map_click()

@@ -121,7 +121,9 @@ def choropleth_map(ctx: ViewContext, stats: pd.DataFrame, metric: str) -> folium
     column = {"metric_count": "count", "metric_density": "per_km2", "metric_road_km": "road_km"}[metric]
     districts = ctx.register.districts
     m = folium.Map(location=PLOVDIV_CENTER, zoom_start=12, tiles=None, maxZoom=MAX_ZOOM, zoomSnap=0.25)
-    m.get_root().header.add_child(folium.Element(BASE_CSS))
+    m.get_root().header.add_child(  # type: ignore[attr-defined]  # folium: Figure, typed Element
+        folium.Element(BASE_CSS)
+    )
     if ctx.basemap:
         basemap_layer(ctx.basemap, lang).add_to(m)
     m.add_child(Attribution(html_text(OSM_ATTRIBUTION)))  # the districts are OSM data too

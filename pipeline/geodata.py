@@ -29,12 +29,13 @@ GAZETTEER_CODE: tuple[Path, ...] = tuple(
         "geocoding/gazetteer.py",
         "geocoding/normalize.py",
         "geocoding/name_variants.toml",
+        "geo/names.py",
         "geo/projection.py",
     )
 )
 #: Code the district polygons depend on.
 DISTRICTS_CODE: tuple[Path, ...] = tuple(
-    REPO_ROOT / p for p in ("geo/districts.py", "geo/projection.py", "geocoding/normalize.py")
+    REPO_ROOT / p for p in ("geo/districts.py", "geo/names.py", "geo/projection.py")
 )
 
 

@@ -30,7 +30,6 @@ class ScriptTags(HTMLParser):
         self.closed += tag == "script"
 
 
-
 def test_csv_has_every_selected_record_and_no_live_formulas(register) -> None:
     rows = register.records.copy()
     rows.loc[rows["id"] == "t-city", "name"] = '=HYPERLINK("http://evil")'

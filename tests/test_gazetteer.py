@@ -147,7 +147,7 @@ def test_alt_names_become_alt_keys(gaz: gpd.GeoDataFrame) -> None:
 
 
 def test_bank_aliases_keep_one_bank_each(gaz: gpd.GeoDataFrame) -> None:
-    """"Марица-север"/"Марица-юг" get only the ways on their bank (checked against districts:
+    """ "Марица-север"/"Марица-юг" get only the ways on their bank (checked against districts:
     north of the river is район Северен, south is Централен/Източен)."""
     from geo.districts import assign_districts, build_districts
 

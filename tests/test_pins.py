@@ -35,7 +35,9 @@ def test_rebuild_applies_pins_and_their_district(real_report: Path, tmp_path: Pa
     assert pinned["geometry"]["type"] == "Point"
     assert props["precision"] == "manual" and props["corrected"] is True
     assert props["districts"] == ["Централен"]
-    assert isinstance(props["geocode_source"], list) and props["geocode_source"][0].startswith("manual correction #")
+    assert isinstance(props["geocode_source"], list) and props["geocode_source"][0].startswith(
+        "manual correction #"
+    )
     assert again["metadata"]["corrections"]["applied"] == 1
     # Every other record is as it was.
     others = [f for f in again["features"] if f["id"] != target["id"]]

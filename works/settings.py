@@ -164,7 +164,8 @@ def load_settings(**overrides: Any) -> Settings:
     )
     paths = {k: Path(v) for k, v in given.items() if isinstance(v, str | Path) and k in _PATH_FIELDS}
     rest = {k: v for k, v in given.items() if k not in paths}
-    return replace(settings, **paths, **rest)
+    changes: dict[str, Any] = {**paths, **rest}
+    return replace(settings, **changes)
 
 
 _PATH_FIELDS = frozenset(

@@ -49,7 +49,7 @@ def asset_mode() -> AssetMode:
     value = load_settings().map_assets
     if value not in _MODES:
         raise ConfigError(f"{ASSET_MODE_ENV}={value!r}; expected one of {_MODES}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def default_base_url() -> str:
