@@ -42,6 +42,7 @@ from extraction.rules import (
     work_noun,
 )
 from extraction.sentences import split_sentences
+from extraction.years import stated_years
 from works.keys import unique_keys, work_key
 from works.model import Category, Place, Status, StatusScope, WorkRecord
 
@@ -591,4 +592,5 @@ def extract_projects(outline: Outline) -> list[WorkRecord]:
         counters[rec.source_line] = counters.get(rec.source_line, 0) + 1
         rec.id = f"m{rec.measure.replace('.', '-')}-l{rec.source_line:03d}-{counters[rec.source_line]:02d}"
         rec.key = key
+        rec.years = stated_years(rec.source_text)
     return records

@@ -19,18 +19,20 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 
 from extraction import extract_projects, parse_outline, read_report
-from pipeline import corrections
+from pipeline import corrections, reviews
 from pipeline.geocode_stage import StageResult, geocode_records, load_resolver, write_unresolved
 from pipeline.geodata import ensure_geodata
 from works.errors import PlovdivError
 from works.geojson import write_register
-from works.model import WorkRecord
+from works.model import ReviewState, WorkRecord
+from works.review import apply_decisions
 from works.settings import OSM_ATTRIBUTION, Settings, load_settings
 
 EXIT_BAD_INPUT = 2
@@ -57,6 +59,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="planners' pins (default: $PLOVDIV_CORRECTIONS_DB or <data dir>/corrections.sqlite)",
     )
     parser.add_argument("--no-geocode", action="store_true", help="write the register without geometry")
+    parser.add_argument(
+        "--no-reviews",
+        action="store_true",
+        help="the raw extractor output: apply no review decision (what extractor metrics measure)",
+    )
     parser.add_argument("--no-download", action="store_true", help="never download an extract")
     parser.add_argument("--quiet", action="store_true", help="print no summary or progress")
     return parser.parse_args(argv)
@@ -85,6 +92,24 @@ def build_register(report: Path) -> tuple[list[WorkRecord], dict[str, Any]]:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     meta: dict[str, Any] = {"source": report.name, "source_sha256": digest, "records": len(records)}
     return records, meta
+
+
+def _review_summary(info: dict[str, Any] | None) -> str:
+    if info is None:
+        return "  reviews: not applied (--no-reviews: the raw extractor output)"
+    share = 100.0 * info["reviewed"] / max(info["works"], 1)
+    line = (
+        f"  reviews: {info['decisions']} decisions ({info['file'] or 'database only'}); "
+        f"{info['reviewed']} of {info['works']} works reviewed ({share:.1f}%); "
+        f"{info['not_works']} not works, {info['merged']} merged (off the map, listed for planners)"
+    )
+    if info.get("applied"):
+        line += "\n  decisions applied: " + ", ".join(f"{k} {v}" for k, v in info["applied"].items())
+    if info["orphaned"]:
+        line += f"\n  ORPHANED review decisions (work gone; kept, not applied): {len(info['orphaned'])}"
+    if info.get("note"):
+        line += f"\n  note: {info['note']}"
+    return line
 
 
 def _sha256(path: Path) -> str:
@@ -123,11 +148,40 @@ def _apply_corrections(
     return fixed, info if (applied or orphaned or migrated) else {}
 
 
+def _apply_reviews(
+    records: list[WorkRecord], settings: Settings, sha: str
+) -> tuple[list[WorkRecord], dict[str, list[str]], dict[str, Any]]:
+    """Review decisions (repository file ∪ database) applied; districts they set; a summary."""
+    review_file = settings.reviews_file()
+    decisions, note = reviews.load_decisions(settings.corrections_db, review_file, sha)
+    applied = apply_decisions(records, decisions)
+    public = [r for r in applied.records if r.public]
+    reviewed = sum(1 for r in public if r.review is not ReviewState.MACHINE)
+    info: dict[str, Any] = {
+        "file": review_file.name if review_file.is_file() else None,
+        "decisions": len(decisions),
+        "applied": dict(sorted(applied.counts().items())),
+        "orphaned": [d.uid for d in applied.orphaned],
+        "reviewed": reviewed,
+        "works": len(public),
+        "not_works": sum(1 for r in applied.records if r.not_work),
+        "merged": sum(1 for r in applied.records if r.merged_into),
+    }
+    if note:
+        info["note"] = note
+    return applied.records, applied.districts, info
+
+
 def run(
-    settings: Settings, geocode: bool, allow_download: bool, quiet: bool
+    settings: Settings, geocode: bool, allow_download: bool, quiet: bool, apply_reviews: bool = True
 ) -> tuple[list[WorkRecord], dict[str, Any], StageResult | None]:
     """Every stage; writes the register (and unresolved.csv) atomically. Raises PlovdivError."""
     records, meta = build_register(settings.report)
+    set_districts: dict[str, list[str]] = {}
+    if apply_reviews:
+        records, set_districts, meta["reviews"] = _apply_reviews(records, settings, meta["source_sha256"])
+    else:
+        meta["reviews"] = None  # the raw extractor output (--no-reviews)
     stage: StageResult | None = None
     districts: Path | None = None
     if geocode:
@@ -141,6 +195,10 @@ def run(
             "attribution": f"{OSM_ATTRIBUTION}, ODbL 1.0",
             "unresolved": settings.unresolved.name,
         }
+    if set_districts:  # a reviewer's districts win over the text's and the spatial join
+        records = [
+            replace(r, districts=set_districts[r.key]) if r.key in set_districts else r for r in records
+        ]
     records, pins = _apply_corrections(records, settings, districts)
     if pins:
         meta["corrections"] = pins
@@ -162,7 +220,9 @@ def main(argv: list[str] | None = None) -> int:
         unresolved_csv=args.unresolved,
     )
     try:
-        records, meta, stage = run(settings, not args.no_geocode, not args.no_download, args.quiet)
+        records, meta, stage = run(
+            settings, not args.no_geocode, not args.no_download, args.quiet, not args.no_reviews
+        )
     except PlovdivError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -176,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         print(_summary(records))
         if stage is not None:
             print(stage.summary())
+        print(_review_summary(meta.get("reviews")))
         pins = meta.get("corrections")
         if pins:
             print(

@@ -19,8 +19,8 @@ after a rebuild. No Streamlit here.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from geo.districts import assign_districts
+from pipeline._sqlite import connect, transaction
 from works.errors import PlovdivError
 from works.model import Location, Precision, WorkRecord
 
@@ -99,30 +100,6 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _connect(db_path: Path, read_only: bool = False) -> sqlite3.Connection:
-    """A connection in autocommit mode: transactions are explicit (:func:`_transaction`)."""
-    if read_only:
-        conn = sqlite3.connect(
-            f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=5, isolation_level=None
-        )
-    else:
-        conn = sqlite3.connect(db_path, timeout=5, isolation_level=None)
-    conn.execute("PRAGMA busy_timeout = 5000")
-    return conn
-
-
-@contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``; any exception rolls the whole change back."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
 def _has_keys(conn: sqlite3.Connection) -> bool:
     return any(row[1] == "work_key" for row in conn.execute("PRAGMA table_info(corrections)"))
 
@@ -130,7 +107,7 @@ def _has_keys(conn: sqlite3.Connection) -> bool:
 def init_db(db_path: Path) -> None:
     """Create the database, or bring a schema-1 one to schema 2 (idempotent, nothing lost)."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with closing(_connect(db_path)) as conn, _transaction(conn):
+    with closing(connect(db_path)) as conn, transaction(conn):
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "corrections" in tables and not _has_keys(conn):
             conn.execute("ALTER TABLE corrections ADD COLUMN work_key TEXT")
@@ -167,7 +144,7 @@ def add_correction(
     project_id = (project_id.strip() or work_key)[:200]
     init_db(db_path)
     created = now or _now()
-    with closing(_connect(db_path)) as conn, _transaction(conn):
+    with closing(connect(db_path)) as conn, transaction(conn):
         cursor = conn.execute(
             "INSERT INTO corrections (work_key, project_id, lon, lat, note, user, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -182,7 +159,7 @@ def list_corrections(db_path: Path, include_deleted: bool = False) -> list[Corre
     if not db_path.exists():
         return []
     where = "" if include_deleted else "WHERE deleted_at IS NULL"
-    with closing(_connect(db_path, read_only=True)) as conn:
+    with closing(connect(db_path, read_only=True)) as conn:
         columns = _COLUMNS if _has_keys(conn) else _COLUMNS.replace("work_key", "NULL")
         rows = conn.execute(f"SELECT {columns} FROM corrections {where} ORDER BY id").fetchall()
     return [Correction(*row) for row in rows]
@@ -193,7 +170,7 @@ def delete_correction(db_path: Path, correction_id: int, user: str, now: str | N
     if not db_path.exists():
         return False
     user = user.strip()[:100] or "?"
-    with closing(_connect(db_path)) as conn, _transaction(conn):
+    with closing(connect(db_path)) as conn, transaction(conn):
         cursor = conn.execute(
             "UPDATE corrections SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL",
             (now or _now(), user, int(correction_id)),
@@ -206,7 +183,7 @@ def version(db_path: Path) -> str:
     if not db_path.exists():
         return "none"
     try:
-        with closing(_connect(db_path, read_only=True)) as conn:
+        with closing(connect(db_path, read_only=True)) as conn:
             row = conn.execute("SELECT count(*), max(id), max(deleted_at) FROM corrections").fetchone()
     except sqlite3.Error as exc:
         return f"error: {exc}"
@@ -270,7 +247,7 @@ def migrate_legacy(
         target = _legacy_target(old, records) if old is not None else None
         if target is not None:
             keyed[pin.id] = target.key
-    with closing(_connect(db_path)) as conn, _transaction(conn):
+    with closing(connect(db_path)) as conn, transaction(conn):
         for pin_id, key in keyed.items():
             conn.execute(
                 "UPDATE corrections SET work_key = ? WHERE id = ? AND work_key IS NULL", (key, pin_id)

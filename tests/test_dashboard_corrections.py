@@ -51,7 +51,7 @@ def test_a_failed_transaction_rolls_back(tmp_path: Path) -> None:
     db = tmp_path / "corrections.sqlite"
     corrections.add_correction(db, "a", 42.1, 24.7, "Ана")
     with pytest.raises(sqlite3.IntegrityError):  # the CHECK constraint fires inside the transaction
-        with corrections._connect(db) as conn, corrections._transaction(conn):
+        with corrections.connect(db) as conn, corrections.transaction(conn):
             conn.execute("UPDATE corrections SET note = 'changed'")
             conn.execute(
                 "INSERT INTO corrections (project_id, lon, lat, user, created_at) VALUES ('b', 999, 0, 'x', 't')"

@@ -23,6 +23,7 @@ from works.model import (
     Place,
     PlaceKind,
     Precision,
+    ReviewState,
     Status,
     StatusScope,
     WorkRecord,
@@ -61,6 +62,7 @@ FIELDS: dict[str, str] = {
     "block or junction)",
     "districts": "districts the text names plus those the geometry lies in",
     "city_wide": "true when the work names no place and no district",
+    "years": "the year(s) the text states for the work (empty when none)",
     "precision": "facility, segment, street, area, neighbourhood, manual, district, city, none",
     "geocode_score": "0–100, the weakest name match used; null without geometry",
     "geocode_source": "the OSM objects (`way/…`, `node/…`, `relation/…`) or the rule or manual "
@@ -71,6 +73,12 @@ FIELDS: dict[str, str] = {
     "because the extract lacks the boundary",
     "corrected": "present and true when a planner's correction set the location",
     "correction_id": "the correction applied (its id in the corrections store)",
+    "review": "machine (not reviewed), reviewed (confirmed as extracted), corrected (a field "
+    "changed by a reviewer, or a part of a split record) or added (missed by the extractor)",
+    "reviewed_by": "who made the latest review decision (empty for machine records)",
+    "reviewed_at": "when (UTC, ISO 8601)",
+    "not_work": "present when a reviewer decided this is not a work: the reason (off the map)",
+    "merged_into": "present when a reviewer merged this record into another work: its key",
 }
 
 _E = TypeVar("_E", bound=StrEnum)
@@ -107,6 +115,7 @@ def to_properties(record: WorkRecord) -> dict[str, Any]:
         "places": [p.as_dict() for p in record.places],
         "districts": list(record.districts),
         "city_wide": record.city_wide,
+        "years": list(record.years),
     }
     loc = record.location
     if loc is not None:
@@ -120,6 +129,11 @@ def to_properties(record: WorkRecord) -> dict[str, Any]:
         )
         if loc.correction_id is not None:
             props.update(corrected=True, correction_id=loc.correction_id)
+    props.update(review=str(record.review), reviewed_by=record.reviewed_by, reviewed_at=record.reviewed_at)
+    if record.not_work:
+        props["not_work"] = record.not_work
+    if record.merged_into:
+        props["merged_into"] = record.merged_into
     return props
 
 
@@ -250,6 +264,12 @@ def from_feature(feature: Any, index: int = 0) -> WorkRecord:
         districts=_str_list(props.get("districts"), "districts", where),
         city_wide=bool(props.get("city_wide")),
         location=_location(props, _geometry(feature.get("geometry"), where), where),
+        years=[_int(y, "year", where) for y in props.get("years") or []],
+        review=_enum(ReviewState, props.get("review") or "machine", "review", where),
+        reviewed_by=str(props.get("reviewed_by") or ""),
+        reviewed_at=str(props.get("reviewed_at") or ""),
+        not_work=str(props.get("not_work") or ""),
+        merged_into=str(props.get("merged_into") or ""),
     )
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "Place",
     "PlaceKind",
     "Precision",
+    "ReviewState",
     "Status",
     "StatusScope",
     "WorkRecord",
@@ -48,6 +49,7 @@ class StatusScope(StrEnum):
     GOAL = "goal"
     LIST = "list"  # a bulleted item with no cue of its own takes its list's stage
     DEFAULT = "default"  # no cue anywhere: the rules' default
+    REVIEW = "review"  # a reviewer chose the status and its evidence phrase
 
 
 class Category(StrEnum):
@@ -89,6 +91,15 @@ class PlaceKind(StrEnum):
     DISTRICT = "district"
     VILLAGE = "village"
     FACILITY = "facility"
+
+
+class ReviewState(StrEnum):
+    """Whether a person has looked at a record (a machine record says it was not)."""
+
+    MACHINE = "machine"  # straight from the extractor, nobody has reviewed it
+    REVIEWED = "reviewed"  # a planner confirmed it as extracted
+    CORRECTED = "corrected"  # a planner changed a field, or it is a part of a split record
+    ADDED = "added"  # a work the extractor missed, added by a planner from a report sentence
 
 
 class Precision(StrEnum):
@@ -201,6 +212,20 @@ class WorkRecord:
     location: Location | None = None
     #: Last report line of the source sentence (a sentence may wrap); not published.
     source_line_end: int = 0
+    #: The year(s) the text states for the work ("през 2021 г."); empty when none is stated.
+    years: list[int] = field(default_factory=list)
+    review: ReviewState = ReviewState.MACHINE
+    reviewed_by: str = ""
+    reviewed_at: str = ""
+    #: Why a reviewer says this is not a work (it then leaves the map and the counts).
+    not_work: str = ""
+    #: The key of the work this record duplicates (it then leaves the map and the counts).
+    merged_into: str = ""
+
+    @property
+    def public(self) -> bool:
+        """Is the record a work on the public map and in the counts (not a non-work or duplicate)?"""
+        return not (self.not_work or self.merged_into)
 
     @property
     def precision(self) -> Precision:

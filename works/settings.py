@@ -15,7 +15,8 @@ Now both call :func:`load_settings`; command-line flags override it through ``ov
 | ``PLOVDIV_DISTRICTS`` | ``<data>/districts/districts.geojson`` | district polygons |
 | ``PLOVDIV_GAZETTEER`` | ``<data>/gazetteer.parquet`` | named OSM objects |
 | ``PLOVDIV_BASEMAP`` | ``<data>/basemap.geojson`` | offline basemap |
-| ``PLOVDIV_CORRECTIONS_DB`` | ``<data>/corrections.sqlite`` | planners' corrections |
+| ``PLOVDIV_CORRECTIONS_DB`` | ``<data>/corrections.sqlite`` | planners' pins and review decisions |
+| ``PLOVDIV_REVIEWS_DIR`` | ``reviews/`` (in the repo) | exported review decisions, one file per report |
 | ``PLOVDIV_TILES`` | ``off`` | ``off``, ``osm`` or a tile URL template |
 | ``PLOVDIV_MAP_ASSETS`` | ``local`` | ``local`` (vendored map libraries) or ``cdn`` |
 | ``PLOVDIV_GEOCODER`` | (offline geocoder) | ``module:factory`` of another geocoder |
@@ -79,6 +80,12 @@ class Settings:
     planner_password: str
     #: ``--unresolved``; None: ``unresolved.csv`` beside the register.
     unresolved_csv: Path | None = None
+    #: Review decisions exported for the repository (``reviews/<report>.json``).
+    reviews_dir: Path = REPO_ROOT / "reviews"
+
+    def reviews_file(self, report: Path | None = None) -> Path:
+        """The review file of a report (default: the configured one), named after it."""
+        return self.reviews_dir / f"{(report or self.report).stem}.json"
 
     @property
     def unresolved(self) -> Path:
@@ -161,6 +168,7 @@ def load_settings(**overrides: Any) -> Settings:
         map_assets=os.environ.get("PLOVDIV_MAP_ASSETS", "local").strip().lower() or "local",
         geocoder=os.environ.get("PLOVDIV_GEOCODER", "").strip(),
         planner_password=os.environ.get("PLOVDIV_PLANNER_PASSWORD", ""),
+        reviews_dir=_env_path("PLOVDIV_REVIEWS_DIR") or REPO_ROOT / "reviews",
     )
     paths = {k: Path(v) for k, v in given.items() if isinstance(v, str | Path) and k in _PATH_FIELDS}
     rest = {k: v for k, v in given.items() if k not in paths}
@@ -178,6 +186,7 @@ _PATH_FIELDS = frozenset(
         "basemap",
         "corrections_db",
         "unresolved_csv",
+        "reviews_dir",
     }
 )
 

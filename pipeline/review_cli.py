@@ -1,0 +1,243 @@
+"""`python -m pipeline.review_cli`: the review tool on the command line.
+
+The same decisions, storage and rules as the planners' review view (``dashboard.review``), for
+reviewing a register in bulk or from a script:
+
+    python -m pipeline.review_cli queue --measure 1.2         # works to review, most doubtful first
+    python -m pipeline.review_cli show w-3fa9c01b2e4d          # one work with its report lines
+    python -m pipeline.review_cli decide w-… confirm --reviewer "Ана"
+    python -m pipeline.review_cli decide w-… edit --reviewer "Ана" --reason "…" \\
+        --changes '{"status": "completed", "status_evidence": "завършен"}'
+    python -m pipeline.review_cli batch decisions.jsonl --reviewer "Ана"   # one JSON per line
+    python -m pipeline.review_cli export                       # → reviews/<report>.json
+    python -m pipeline.review_cli import reviews/<report>.json
+    python -m pipeline.review_cli status                       # reviewed share, orphans
+
+Every error is one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from extraction import extract_projects, parse_outline, read_report
+from pipeline import reviews
+from works.errors import PlovdivError
+from works.model import WorkRecord
+from works.review import Action, Applied, Decision, ReviewError, apply_decisions, make_decision, review_queue
+from works.settings import Settings, load_settings
+
+EXIT_BAD_INPUT = 2
+
+
+def _state(settings: Settings) -> tuple[str, list[str], Applied]:
+    """The report's SHA-256, its lines, and the raw register with every decision applied."""
+    text = read_report(settings.report)
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    decisions, _note = reviews.load_decisions(settings.corrections_db, settings.reviews_file(), sha)
+    return sha, text.splitlines(), apply_decisions(extract_projects(parse_outline(text)), decisions)
+
+
+def _brief(record: WorkRecord, doubts: list[str] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "key": record.key,
+        "id": record.id,
+        "review": str(record.review),
+        "name": record.name,
+        "status": str(record.status),
+        "status_evidence": record.status_evidence,
+        "status_scope": str(record.status_scope),
+        "categories": [str(c) for c in record.categories],
+        "years": record.years,
+        "places": [p.as_dict() for p in record.places],
+        "districts": record.districts,
+        "measure": record.measure,
+        "goal": record.goal,
+        "source_line": record.source_line,
+        "source_text": record.source_text,
+    }
+    if record.not_work:
+        out["not_work"] = record.not_work
+    if record.merged_into:
+        out["merged_into"] = record.merged_into
+    if doubts is not None:
+        out["doubts"] = doubts
+    return out
+
+
+def _print(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+def _queue(args: argparse.Namespace, settings: Settings) -> int:
+    _sha, _lines, applied = _state(settings)
+    rows = [
+        (r, d)
+        for r, d in review_queue(applied.records)
+        if (not args.measure or r.measure == args.measure) and (args.all or r.review.value == "machine")
+    ]
+    if args.in_order:
+        rows.sort(key=lambda row: (row[0].source_line, row[0].id))
+    for record, doubts in rows[: args.limit or None]:
+        _print(_brief(record, doubts))
+    return 0
+
+
+def _show(args: argparse.Namespace, settings: Settings) -> int:
+    _sha, lines, applied = _state(settings)
+    found = [r for r in applied.records if r.key == args.key]
+    if not found:
+        raise ReviewError(f"no work with key {args.key}")
+    record = found[0]
+    _print(_brief(record))
+    start = max(record.source_line - 1 - args.context, 0)
+    end = min(max(record.source_line, record.source_line_end) + args.context, len(lines))
+    for n in range(start, end):
+        print(f"{n + 1:4d}{'>' if record.source_line <= n + 1 <= record.source_line_end else ' '} {lines[n]}")
+    return 0
+
+
+def _decide(args: argparse.Namespace, settings: Settings) -> int:
+    sha, _lines, applied = _state(settings)
+    changes = json.loads(args.changes) if args.changes else {}
+    decision = make_decision(args.key, args.action, args.reviewer, args.reason, changes)
+    _check_target(decision, applied)
+    reviews.add_decision(settings.corrections_db, sha, decision)
+    _print(decision.as_dict())
+    return 0
+
+
+def _check_target(decision: Decision, applied: Applied) -> None:
+    """A decision must name a work of the register (an add must name a new one)."""
+    keys = {r.key for r in applied.records}
+    if decision.action is Action.ADD:
+        if decision.key in keys:
+            raise ReviewError(f"the added work already exists as {decision.key}")
+    elif decision.key not in keys:
+        raise ReviewError(f"no work with key {decision.key}")
+
+
+def _batch(args: argparse.Namespace, settings: Settings) -> int:
+    sha, _lines, applied = _state(settings)
+    decisions: list[Decision] = []
+    for n, line in enumerate(Path(args.file).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            decision = make_decision(
+                str(raw.get("key", "")),
+                raw["action"],
+                args.reviewer,
+                str(raw.get("reason", "")),
+                raw.get("changes") or {},
+            )
+            _check_target(decision, apply_decisions(applied.records, decisions))
+        except (json.JSONDecodeError, KeyError, ValueError) as exc:
+            raise ReviewError(f"{args.file}:{n}: {exc}") from None
+        decisions.append(decision)
+    reviews.add_decisions(settings.corrections_db, sha, decisions)
+    print(f"stored {len(decisions)} decisions")
+    return 0
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    text = read_report(settings.report)
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    target = Path(args.file) if args.file else settings.reviews_file()
+    n = reviews.export_reviews(settings.corrections_db, target, settings.report.name, sha)
+    print(f"wrote {n} decisions to {target}")
+    return 0
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    new, _sha = reviews.import_reviews(settings.corrections_db, Path(args.file))
+    print(f"imported {new} new decisions from {args.file}")
+    return 0
+
+
+def _status(args: argparse.Namespace, settings: Settings) -> int:
+    _sha, _lines, applied = _state(settings)
+    records = applied.records
+    public = [r for r in records if r.public]
+    states = Counter(str(r.review) for r in public)
+    reviewed = sum(n for s, n in states.items() if s != "machine")
+    print(f"{len(public)} works on the register ({len(records) - len(public)} not works or duplicates)")
+    print(
+        f"  reviewed {reviewed} ({100.0 * reviewed / max(len(public), 1):.1f}%): "
+        + ", ".join(f"{s} {n}" for s, n in sorted(states.items()))
+    )
+    print("  decisions applied: " + ", ".join(f"{a} {n}" for a, n in sorted(applied.counts().items())))
+    if applied.orphaned:
+        print(f"  ORPHANED decisions (work gone; kept, not applied): {len(applied.orphaned)}")
+        for d in applied.orphaned:
+            print(f"    {d.uid} {d.action} {d.key} by {d.reviewer} at {d.at}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline.review_cli", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--report", help="the report (default: $PLOVDIV_REPORT or ../shared/seed/…)")
+    parser.add_argument("--db", help="the planners' database (default: $PLOVDIV_CORRECTIONS_DB …)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    q = sub.add_parser("queue", help="works to review, most doubtful first (JSON lines)")
+    q.add_argument("--measure")
+    q.add_argument("--limit", type=int, default=0)
+    q.add_argument("--all", action="store_true", help="also reviewed works")
+    q.add_argument("--in-order", action="store_true", help="in report order instead of by doubt")
+    s = sub.add_parser("show", help="one work and its report lines")
+    s.add_argument("key")
+    s.add_argument("--context", type=int, default=3)
+    d = sub.add_parser("decide", help="store one decision")
+    d.add_argument("key", help="the work's key ('-' for add)")
+    d.add_argument("action", choices=[str(a) for a in Action])
+    d.add_argument("--reviewer", required=True)
+    d.add_argument("--reason", default="")
+    d.add_argument("--changes", help="JSON object of changed fields (edit, add), parts (split), into (merge)")
+    b = sub.add_parser("batch", help="store a JSON-lines file of decisions in one transaction")
+    b.add_argument("file")
+    b.add_argument("--reviewer", required=True)
+    e = sub.add_parser("export", help="write reviews/<report>.json")
+    e.add_argument("--file")
+    i = sub.add_parser("import", help="read a review file into the database")
+    i.add_argument("file")
+    sub.add_parser("status", help="reviewed share, decisions, orphans")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the exit code."""
+    args = _parser().parse_args(argv)
+    settings = load_settings(report=args.report, corrections_db=args.db)
+    command = {
+        "queue": _queue,
+        "show": _show,
+        "decide": _decide,
+        "batch": _batch,
+        "export": _export,
+        "import": _import,
+        "status": _status,
+    }[args.command]
+    try:
+        return command(args, settings)
+    except PlovdivError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except json.JSONDecodeError as exc:
+        print(f"error: --changes is not JSON: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

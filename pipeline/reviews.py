@@ -1,0 +1,201 @@
+"""Review decisions: stored in the planners' database, exported to ``reviews/<report>.json``.
+
+Why both: planners decide in the dashboard, and their decisions must survive rebuilds and
+restarts (the embedded database, every write one transaction); and the reviewed register must
+be rebuilt the same way on any machine, so decisions are also exported to a readable, diffable
+file in the repository, one per report, tied to the report's SHA-256, and versioned like code.
+The build applies the union of both (``load_decisions``): a decision is the same in both by its
+``uid``, so importing a file twice or exporting after an import changes nothing.
+
+``python -m pipeline.reviews`` is the same tool on the command line (queue, show, decide,
+export, import); see ``--help``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline._sqlite import connect, transaction
+from works.files import atomic_write_text
+from works.review import Decision, ReviewError
+
+__all__ = [
+    "ReviewFile",
+    "add_decision",
+    "export_reviews",
+    "import_reviews",
+    "list_decisions",
+    "load_decisions",
+    "read_review_file",
+    "write_review_file",
+]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS reviews (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid           TEXT NOT NULL UNIQUE,
+    report_sha256 TEXT NOT NULL,
+    key           TEXT NOT NULL CHECK (length(key) BETWEEN 1 AND 200),
+    action        TEXT NOT NULL,
+    reviewer      TEXT NOT NULL CHECK (length(reviewer) BETWEEN 1 AND 100),
+    at            TEXT NOT NULL,
+    reason        TEXT NOT NULL DEFAULT '' CHECK (length(reason) <= 1000),
+    changes       TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS reviews_key ON reviews (report_sha256, key);
+"""
+
+
+@dataclass(frozen=True)
+class ReviewFile:
+    """The decisions of one report as exported to the repository."""
+
+    report: str
+    report_sha256: str
+    decisions: list[Decision]
+
+
+def _init(conn: sqlite3.Connection) -> None:
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _insert(conn: sqlite3.Connection, sha: str, d: Decision) -> bool:
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO reviews (uid, report_sha256, key, action, reviewer, at, reason, changes)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            d.uid,
+            sha,
+            d.key,
+            str(d.action),
+            d.reviewer,
+            d.at,
+            d.reason,
+            json.dumps(dict(d.changes), ensure_ascii=False, sort_keys=True),
+        ),
+    )
+    return cursor.rowcount == 1
+
+
+def add_decision(db: Path, report_sha256: str, decision: Decision) -> Decision:
+    """Store one decision (one transaction); returns it."""
+    return add_decisions(db, report_sha256, [decision])[0]
+
+
+def add_decisions(db: Path, report_sha256: str, decisions: Sequence[Decision]) -> list[Decision]:
+    """Store decisions in one transaction: all or none."""
+    with closing(connect(db)) as conn, transaction(conn):
+        _init(conn)
+        for d in decisions:
+            _insert(conn, report_sha256, d)
+    return list(decisions)
+
+
+def list_decisions(db: Path, report_sha256: str) -> list[Decision]:
+    """The decisions stored for a report, in the order they were made (none: no database)."""
+    if not db.is_file():
+        return []
+    with closing(connect(db, read_only=True)) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "reviews" not in tables:
+            return []
+        rows = conn.execute(
+            "SELECT uid, key, action, reviewer, at, reason, changes FROM reviews"
+            " WHERE report_sha256 = ? ORDER BY at, uid",
+            (report_sha256,),
+        ).fetchall()
+    return [
+        Decision.from_dict(
+            {
+                "uid": uid,
+                "key": key,
+                "action": action,
+                "reviewer": reviewer,
+                "at": at,
+                "reason": reason,
+                "changes": json.loads(changes),
+            }
+        )
+        for uid, key, action, reviewer, at, reason, changes in rows
+    ]
+
+
+def _dumps(report: str, sha: str, decisions: Iterable[Decision]) -> str:
+    """Deterministic and diffable: a header, then one decision per line, oldest first."""
+    lines = [
+        json.dumps(d.as_dict(), ensure_ascii=False, sort_keys=True)
+        for d in sorted(decisions, key=lambda d: (d.at, d.uid))
+    ]
+    head = json.dumps({"report": report, "report_sha256": sha}, ensure_ascii=False)[:-1]
+    body = ",\n  ".join(lines)
+    return f'{head}, "decisions": [\n  {body}\n]}}\n' if lines else f'{head}, "decisions": []}}\n'
+
+
+def read_review_file(path: Path) -> ReviewFile | None:
+    """A review file, or None when there is none; :class:`ReviewError` when it is damaged."""
+    if not path.is_file():
+        return None
+    try:
+        raw: Any = json.loads(path.read_text(encoding="utf-8"))
+        decisions = [Decision.from_dict(d) for d in raw["decisions"]]
+        return ReviewFile(str(raw["report"]), str(raw["report_sha256"]), decisions)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise ReviewError(f"{path}: not a review file ({exc})") from None
+
+
+def write_review_file(path: Path, review: ReviewFile) -> None:
+    """Write a review file atomically."""
+    atomic_write_text(path, _dumps(review.report, review.report_sha256, review.decisions))
+
+
+def _union(*groups: Iterable[Decision]) -> list[Decision]:
+    seen: dict[str, Decision] = {}
+    for group in groups:
+        for d in group:
+            seen.setdefault(d.uid, d)
+    return sorted(seen.values(), key=lambda d: (d.at, d.uid))
+
+
+def load_decisions(db: Path, review_file: Path, report_sha256: str) -> tuple[list[Decision], str]:
+    """Every decision for the report: the repository's file (if it is this report's) and the
+    database's. Returns them in time order and a note when the file is for another report."""
+    note = ""
+    from_file: list[Decision] = []
+    review = read_review_file(review_file)
+    if review is not None:
+        if review.report_sha256 == report_sha256:
+            from_file = review.decisions
+        else:
+            note = f"{review_file.name} is for another version of the report (SHA-256 differs): not applied"
+    return _union(from_file, list_decisions(db, report_sha256)), note
+
+
+def export_reviews(db: Path, review_file: Path, report: str, report_sha256: str) -> int:
+    """Write the union of the file's and the database's decisions to the file; return the count."""
+    decisions, note = load_decisions(db, review_file, report_sha256)
+    if note:
+        raise ReviewError(note + "; export to another folder (PLOVDIV_REVIEWS_DIR)")
+    write_review_file(review_file, ReviewFile(report, report_sha256, decisions))
+    return len(decisions)
+
+
+def import_reviews(db: Path, review_file: Path) -> tuple[int, str]:
+    """Store a file's decisions in the database (already stored ones are skipped).
+
+    Returns how many were new and the file's report SHA-256.
+    """
+    review = read_review_file(review_file)
+    if review is None:
+        raise ReviewError(f"{review_file}: no such review file")
+    with closing(connect(db)) as conn, transaction(conn):
+        _init(conn)
+        new = sum(_insert(conn, review.report_sha256, d) for d in review.decisions)
+    return new, review.report_sha256
