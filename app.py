@@ -1,6 +1,6 @@
 """Streamlit entry point: `streamlit run app.py` from the repository root. Only wires the views."""
 
-from dashboard import councillors, map_view, planners, residents
+from dashboard import councillors, map_view, planners, residents, review
 from dashboard.page import run
 
 run(
@@ -9,5 +9,6 @@ run(
         "residents": residents.render,
         "planners": planners.render,
         "councillors": councillors.render,
+        "review": review.render,
     }
 )

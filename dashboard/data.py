@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +29,10 @@ from shapely.geometry.base import BaseGeometry
 from dashboard.i18n import CATEGORIES
 from geo.projection import METRIC_CRS, STORAGE_CRS, to_metric, to_wgs84
 from geocoding.normalize import transliterate
-from pipeline import corrections
+from pipeline import corrections, reviews
 from works.geojson import RegisterError, read_register, to_feature
 from works.model import Precision, Status, StatusScope, WorkRecord, is_located
+from works.review import apply_decisions
 
 __all__ = [
     "NO_DISTRICT",
@@ -61,6 +62,11 @@ class Register:
     districts: gpd.GeoDataFrame
     metadata: dict[str, Any]
     orphan_corrections: tuple[int, ...]
+    #: Records a reviewer marked as not a work or merged into another: off the map and the
+    #: counts, listed in the planners' view (nothing is dropped).
+    hidden: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Review decisions made since the build whose work is gone (kept, never applied).
+    orphan_reviews: tuple[str, ...] = ()
 
 
 def fold(text: str) -> str:
@@ -155,6 +161,12 @@ def _record(record: WorkRecord) -> dict[str, Any]:
         "geocode_source": "; ".join(loc.sources) if loc is not None else "",
         "geocode_score": loc.score if loc is not None else None,
         "corrected": loc is not None and loc.corrected,
+        "years": tuple(record.years),
+        "review": str(record.review),
+        "reviewed_at": record.reviewed_at[:10],
+        "not_work": record.not_work,
+        "merged_into": record.merged_into,
+        "public": record.public,
         "search": search_key(record.name, record.source_text, *place_texts),
         "feature": to_feature(record),
     }
@@ -227,7 +239,8 @@ def load_register(
     del projects_mtime, db_version  # cache keys only
     register = read_register(Path(projects))
     polygons = gpd.read_file(districts) if districts and Path(districts).is_file() else None
-    records = corrections.apply_corrections(register.records, Path(db), polygons)
+    records, review_orphans = _apply_new_reviews(register.records, register.metadata, Path(db))
+    records = corrections.apply_corrections(records, Path(db), polygons)
     orphans = tuple(pin.id for pin in corrections.orphans(records, Path(db)))
     frame = pd.DataFrame([_record(r) for r in records])
     if frame.empty:
@@ -235,7 +248,36 @@ def load_register(
     frame["geometry"] = _simplify(list(frame["geometry"]), SIMPLIFY_M)
     district_frame = load_districts(districts, districts_mtime)
     frame["map_districts"] = _assign_map_districts(frame, district_frame)
-    return Register(frame, district_frame, register.metadata, orphans)
+    public = frame["public"].astype(bool)
+    hidden = frame[~public].reset_index(drop=True)
+    return Register(
+        frame[public].reset_index(drop=True),
+        district_frame,
+        register.metadata,
+        orphans,
+        hidden,
+        review_orphans,
+    )
+
+
+def _apply_new_reviews(
+    records: list[WorkRecord], metadata: dict[str, Any], db: Path
+) -> tuple[list[WorkRecord], tuple[str, ...]]:
+    """Decisions planners stored since the build, applied as the next rebuild will apply them.
+
+    The build lists the decisions it applied (``metadata.reviews.applied_uids``); only newer
+    ones are applied here, so a split or a merge is never applied twice. A register built
+    with ``--no-reviews`` gets none (it is the raw extractor output on purpose).
+    """
+    info = metadata.get("reviews")
+    report = str(metadata.get("source") or "")
+    if not isinstance(info, dict) or not report:
+        return records, ()
+    pending = reviews.pending(db, report, info.get("applied_uids") or [])
+    if not pending:
+        return records, ()
+    applied = apply_decisions(records, pending)
+    return applied.records, tuple(d.uid for d in applied.orphaned)
 
 
 #: A record for the column names of an empty register.

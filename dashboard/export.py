@@ -27,7 +27,7 @@ import pandas as pd
 
 from dashboard.assets.manifest import CDN_TO_LOCAL
 from dashboard.escaping import html_text
-from dashboard.i18n import Lang, category_label, precision_label, status_label
+from dashboard.i18n import Lang, category_label, precision_label, review_label, status_label
 from dashboard.styles import EXPORT_CSS
 from works.settings import OSM_ATTRIBUTION, REPO_ROOT
 
@@ -61,6 +61,10 @@ def records_csv(rows: pd.DataFrame, lang: Lang) -> bytes:
             "priority": rows["priority"],
             "measure": rows["measure"],
             "goal": rows["goal"],
+            "years": [";".join(str(y) for y in ys) for ys in rows["years"]],
+            "review": rows["review"],
+            "review_label": [review_label(r, lang) for r in rows["review"]],
+            "reviewed_at": rows["reviewed_at"],
             "districts": [";".join(ds) for ds in rows["map_districts"]],
             "precision": rows["precision"],
             "precision_label": [precision_label(p, lang) for p in rows["precision"]],
@@ -80,13 +84,22 @@ def records_csv(rows: pd.DataFrame, lang: Lang) -> bytes:
 
 
 def records_geojson(rows: pd.DataFrame, metadata: Mapping[str, Any] | None = None) -> bytes:
-    """The records' features (pins applied; unlocated ones with ``geometry: null``)."""
+    """The records' features (pins applied; unlocated ones with ``geometry: null``).
+
+    The public file says whether each work was reviewed and when, not by whom.
+    """
+    features = [_public_feature(f) for f in rows["feature"]]
     collection = {
         "type": "FeatureCollection",
         "metadata": {**(metadata or {}), "records": len(rows), "attribution": OSM_ATTRIBUTION},
-        "features": list(rows["feature"]),
+        "features": features,
     }
     return (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _public_feature(feature: Mapping[str, Any]) -> dict[str, Any]:
+    props = {k: v for k, v in feature["properties"].items() if k != "reviewed_by"}
+    return {**feature, "properties": props}
 
 
 def _data_url(path: Path) -> str:

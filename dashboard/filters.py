@@ -16,9 +16,9 @@ from typing import Any
 import pandas as pd
 
 from dashboard.data import NO_DISTRICT, fold
-from dashboard.i18n import CATEGORIES, PRECISIONS, STATUSES
+from dashboard.i18n import CATEGORIES, PRECISIONS, REVIEWS, STATUSES
 
-FACETS: tuple[str, ...] = ("priority", "status", "category", "district", "measure", "precision")
+FACETS: tuple[str, ...] = ("priority", "status", "category", "district", "measure", "precision", "review")
 MAX_QUERY = 200
 
 
@@ -32,6 +32,7 @@ class FilterState:
     district: tuple[str, ...] = ()
     measure: tuple[str, ...] = ()
     precision: tuple[str, ...] = ()
+    review: tuple[str, ...] = ()
     q: str = ""
 
     def values(self, facet: str) -> tuple[str, ...]:
@@ -63,6 +64,7 @@ def facet_options(records: pd.DataFrame, district_names: Iterable[str]) -> dict[
         "district": [*districts, NO_DISTRICT],
         "measure": sorted_unique(records["measure"]),
         "precision": list(PRECISIONS),
+        "review": list(REVIEWS),
     }
 
 

@@ -55,6 +55,13 @@ PRECISIONS: dict[str, dict[Lang, str]] = {
     "none": {"bg": "Без местоположение", "en": "Not located"},
 }
 
+REVIEWS: dict[str, dict[Lang, str]] = {
+    "machine": {"bg": "Непроверен (машинно извлечен)", "en": "Not reviewed (machine-extracted)"},
+    "reviewed": {"bg": "Проверен", "en": "Reviewed"},
+    "corrected": {"bg": "Проверен и коригиран", "en": "Reviewed and corrected"},
+    "added": {"bg": "Добавен при проверка", "en": "Added by a reviewer"},
+}
+
 UNLOCATED_REASONS: dict[str, dict[Lang, str]] = {
     "city_wide": {"bg": "за целия град", "en": "city-wide"},
     "district_only": {"bg": "само район", "en": "district only"},
@@ -67,9 +74,66 @@ VIEWS: dict[str, dict[Lang, str]] = {
     "residents": {"bg": "За жителите", "en": "Residents"},
     "planners": {"bg": "Планиране", "en": "Planners"},
     "councillors": {"bg": "Общински съвет", "en": "Councillors"},
+    "review": {"bg": "Проверка", "en": "Review"},
 }
 
 TEXT: dict[str, dict[Lang, str]] = {
+    "places": {"bg": "Места", "en": "Places"},
+    "review_title": {"bg": "Проверка на регистъра", "en": "Reviewing the register"},
+    "review_progress": {"bg": "Проверени: {done} от {total}", "en": "Reviewed: {done} of {total}"},
+    "review_work": {
+        "bg": "Работа (● = непроверена; първо най-съмнителните)",
+        "en": "Work (● = not reviewed; most doubtful first)",
+    },
+    "review_doubts": {"bg": "Съмнения", "en": "Doubts"},
+    "doubt_no_status_evidence": {"bg": "няма основание за статуса", "en": "no evidence for the status"},
+    "doubt_name_from_goal": {"bg": "името е от целта", "en": "name taken from the goal"},
+    "doubt_several_from_one_sentence": {
+        "bg": "няколко записа от едно изречение",
+        "en": "several records from one sentence",
+    },
+    "doubt_not_located": {"bg": "мястото не е намерено", "en": "place not found"},
+    "doubt_approximate_geometry": {"bg": "приблизително местоположение", "en": "approximate location"},
+    "review_places": {
+        "bg": "Места (по едно на ред, както ги знае геокодерът: ул. „…“, бул. „…“, ДГ „…“)",
+        "en": "Places (one per line, as the geocoder knows them: ул. „…“, бул. „…“, ДГ „…“)",
+    },
+    "review_reason": {"bg": "Причина (по желание)", "en": "Reason (optional)"},
+    "review_confirm": {"bg": "Потвърди", "en": "Confirm"},
+    "review_edit": {"bg": "Запази промените", "en": "Save changes"},
+    "review_nothing_changed": {"bg": "Нищо не е променено.", "en": "Nothing was changed."},
+    "review_not_work": {"bg": "Не е работа", "en": "Not a work"},
+    "review_mark_not_work": {"bg": "Отбележи: не е работа", "en": "Mark as not a work"},
+    "review_split": {"bg": "Раздели на няколко работи", "en": "Split into several works"},
+    "review_split_hint": {
+        "bg": "По една работа на ред: име | статус | категории | години",
+        "en": "One work per line: name | status | categories | years",
+    },
+    "review_parts": {"bg": "Части", "en": "Parts"},
+    "review_split_button": {"bg": "Раздели", "en": "Split"},
+    "review_merge": {"bg": "Обедини с друг запис (дубликат)", "en": "Merge into another record (duplicate)"},
+    "review_merge_into": {"bg": "Същата работа като", "en": "The same work as"},
+    "review_merge_button": {"bg": "Обедини", "en": "Merge"},
+    "review_add": {"bg": "Добави пропусната работа", "en": "Add a missed work"},
+    "review_sentence": {"bg": "Изречение от отчета", "en": "Report sentence"},
+    "review_add_button": {"bg": "Добави", "en": "Add"},
+    "review_saved": {"bg": "Записано: {action}.", "en": "Saved: {action}."},
+    "review_no_report": {
+        "bg": "Отчетът не може да бъде прочетен: {error}",
+        "en": "The report cannot be read: {error}",
+    },
+    "review_other_report": {
+        "bg": "Регистърът е построен от друга версия на отчета; проверката е спряна до новото построяване.",
+        "en": "The register was built from another version of the report; review waits for a rebuild.",
+    },
+    "review_orphans": {
+        "bg": "Осиротели решения — работата им вече я няма; пазят се и не се прилагат: {ids}",
+        "en": "Orphaned decisions — their work is gone; kept, never applied: {ids}",
+    },
+    "hidden_title": {
+        "bg": "Записи извън картата след проверка (не са работи или са дубликати): {n}",
+        "en": "Records off the map after review (not works or duplicates): {n}",
+    },
     "page_title": {"bg": "Пловдив — общински проекти", "en": "Plovdiv — municipal projects"},
     "title": {
         "bg": "Пловдив — проекти от Програмата за управление 2019–2023",
@@ -88,6 +152,8 @@ TEXT: dict[str, dict[Lang, str]] = {
     "measure": {"bg": "Мярка", "en": "Measure"},
     "goal": {"bg": "Цел", "en": "Goal"},
     "precision": {"bg": "Точност на местоположението", "en": "Location precision"},
+    "review": {"bg": "Проверка от планиращ", "en": "Review by a planner"},
+    "years": {"bg": "Година", "en": "Year"},
     "any": {"bg": "Всички", "en": "All"},
     "search": {"bg": "Търсене (кирилица или латиница)", "en": "Search (Cyrillic or Latin)"},
     "reset": {"bg": "Изчисти филтрите", "en": "Reset filters"},
@@ -313,6 +379,11 @@ def category_label(code: str, lang: Lang) -> str:
 def precision_label(code: str, lang: Lang) -> str:
     """Location-precision label (unknown codes shown verbatim)."""
     return _label(PRECISIONS, code, lang)
+
+
+def review_label(code: str, lang: Lang) -> str:
+    """Review-state label (unknown codes shown verbatim)."""
+    return _label(REVIEWS, code, lang)
 
 
 def view_label(code: str, lang: Lang) -> str:

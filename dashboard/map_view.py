@@ -37,6 +37,7 @@ from dashboard.i18n import (
     category_label,
     display_name,
     precision_label,
+    review_label,
     status_label,
     t,
     tm,
@@ -194,14 +195,18 @@ def popup_html(row: pd.Series, lang: Lang) -> str:
     status = f'<b style="color:{style.hex}">{e(status_label(row["status"], lang))}</b>'
     categories = ", ".join(category_label(c, lang) for c in row["categories"])
     source = t("source_line", lang, n=row["source_line"])
+    years = ", ".join(str(y) for y in row["years"])
+    review = review_label(row["review"], lang) + (f" · {row['reviewed_at']}" if row["reviewed_at"] else "")
     lines = [
         f'<div class="pv-popup"><b>{e(name)}</b>',
         f"<div>{e(t('status', lang))}: {status}{evidence}</div>",
         f"<div>{e(t('categories', lang))}: {e(categories)}</div>",
+        f"<div>{e(t('years', lang))}: {e(years)}</div>" if years else "",
         f"<div>{e(t('priority', lang))} {e(row['priority'])} · {e(t('measure', lang))} {e(row['measure'])}"
         f" · {e(t('goal', lang))}: {e(goal)}</div>",
         f"<div>{e(t('districts', lang))}: {e(districts)}</div>",
         f"<div>{e(t('precision', lang))}: {location}</div>",
+        f"<div>{e(t('review', lang))}: {e(review)}</div>",
         f"<blockquote>{e(source)}: {e(row['source_text'])}</blockquote></div>",
     ]
     return "".join(lines)

@@ -25,13 +25,14 @@ from dashboard.i18n import (
     category_label,
     display_name,
     precision_label,
+    review_label,
     status_label,
     t,
     tm,
     view_label,
 )
 from dashboard.styles import PAGE_CSS, PRESENTATION_CSS
-from pipeline import corrections
+from pipeline import corrections, reviews
 from works.settings import Settings, load_settings
 
 
@@ -88,7 +89,7 @@ def _load(settings: Settings, lang: Lang) -> Register | None:
             str(settings.districts),
             mtime(settings.districts),
             str(settings.corrections_db),
-            corrections.version(settings.corrections_db),
+            corrections.version(settings.corrections_db) + reviews.version(settings.corrections_db),
         )
     except RegisterError as exc:
         st.error(tm("register_invalid", lang, error=exc))
@@ -106,6 +107,7 @@ def _sidebar(
         "district": district_label,
         "measure": lambda c: f"{t('measure', lang)} {c}",
         "precision": lambda c: precision_label(c, lang),
+        "review": lambda c: review_label(c, lang),
     }
     with st.sidebar:
         state.stateful(

@@ -132,6 +132,28 @@ def _editor(ctx: ViewContext, db: Path) -> None:
                 st.rerun()
 
 
+def planner_session(ctx: ViewContext) -> tuple[str, Path] | None:
+    """The logged-in planner and the database they write to; None after drawing why not.
+
+    Shared by the pins and the review view: editing is off without a configured password,
+    the database must lie in the data folder, and a planner must log in first.
+    """
+    lang = ctx.lang
+    stored = auth.parse_setting(auth.configured_setting(ctx.settings.planner_password))
+    if stored is None:
+        st.info(t("editing_off", lang))
+        return None
+    try:
+        db = writable(ctx.settings.corrections_db, ctx.settings)
+    except ConfigError as exc:
+        st.error(tm("corrections_error", lang, error=exc))
+        return None
+    if not st.session_state.get(_USER):
+        _login(lang, stored)
+        return None
+    return str(st.session_state[_USER]), db
+
+
 def render(ctx: ViewContext) -> None:
     """The corrections section: off, login, or the editor."""
     lang = ctx.lang
@@ -141,19 +163,10 @@ def render(ctx: ViewContext) -> None:
     if ctx.register.orphan_corrections:
         ids = ", ".join(f"#{i}" for i in ctx.register.orphan_corrections)
         st.warning(tm("orphans", lang, ids=ids))
-    stored = auth.parse_setting(auth.configured_setting(ctx.settings.planner_password))
-    if stored is None:
-        st.info(t("editing_off", lang))
+    session = planner_session(ctx)
+    if session is None:
         return
     try:
-        db = writable(ctx.settings.corrections_db, ctx.settings)
-    except ConfigError as exc:
-        st.error(tm("corrections_error", lang, error=exc))
-        return
-    if not st.session_state.get(_USER):
-        _login(lang, stored)
-        return
-    try:
-        _editor(ctx, db)
+        _editor(ctx, session[1])
     except (OSError, corrections.sqlite3.Error, ValueError) as exc:
         st.error(tm("corrections_error", lang, error=exc))

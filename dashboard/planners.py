@@ -198,6 +198,24 @@ def status_chart(records: pd.DataFrame, lang: Lang, label: Callable[[str], str])
     )
 
 
+def render_hidden(hidden: pd.DataFrame, lang: Lang) -> None:
+    """Records a reviewer took off the map (not works, duplicates): listed, never dropped."""
+    st.subheader(t("hidden_title", lang, n=len(hidden)))
+    if hidden.empty:
+        return
+    table = pd.DataFrame(
+        {
+            t("name", lang): hidden["name"],
+            t("review_not_work", lang): hidden["not_work"],
+            t("review_merge_into", lang): hidden["merged_into"],
+            t("measure", lang): hidden["measure"],
+            t("line", lang): hidden["source_line"],
+            "key": hidden["key"],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch", key="hidden_records")
+
+
 def render(ctx: ViewContext) -> None:
     """Choropleth, district tables and charts, stalled works, unlocated list, pins, uploads."""
     lang = ctx.lang
@@ -253,5 +271,6 @@ def render(ctx: ViewContext) -> None:
         st.bar_chart(by_district, color=STATUS_STYLES["stalled"].hex, horizontal=True)
         st.dataframe(works_table(stalled, lang), hide_index=True, width="stretch", key="stalled_works")
     render_unlocated(records, lang)
+    render_hidden(ctx.register.hidden, lang)
     pinning.render(ctx)
     upload.render(ctx)

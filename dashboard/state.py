@@ -23,7 +23,7 @@ import streamlit as st
 from dashboard.filters import FACETS, FilterState, parse_params, to_params
 from dashboard.i18n import LANGS, Lang
 
-VIEW_CODES: tuple[str, ...] = ("map", "residents", "planners", "councillors")
+VIEW_CODES: tuple[str, ...] = ("map", "residents", "planners", "councillors", "review")
 RADII: tuple[int, ...] = (250, 500, 750, 1000, 1500, 2000)
 DEFAULT_RADIUS = 500
 MAX_PLACE = 120

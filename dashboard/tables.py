@@ -10,7 +10,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import UNLOCATED_REASONS, Lang, category_label, display_name, status_label, t
+from dashboard.i18n import (
+    UNLOCATED_REASONS,
+    Lang,
+    category_label,
+    display_name,
+    review_label,
+    status_label,
+    t,
+)
 
 
 def _names(rows: pd.DataFrame, lang: Lang) -> list[str]:
@@ -27,6 +35,8 @@ def works_table(rows: pd.DataFrame, lang: Lang, with_distance: bool = False) -> 
                 ", ".join(category_label(c, lang) for c in cs) for cs in rows["categories"]
             ],
             t("districts", lang): [", ".join(ds) for ds in rows["map_districts"]],
+            t("years", lang): [", ".join(str(y) for y in ys) for ys in rows["years"]],
+            t("review", lang): [review_label(r, lang) for r in rows["review"]],
             "id": rows["id"],
         }
     )

@@ -153,7 +153,7 @@ def _apply_reviews(
 ) -> tuple[list[WorkRecord], dict[str, list[str]], dict[str, Any]]:
     """Review decisions (repository file ∪ database) applied; districts they set; a summary."""
     review_file = settings.reviews_file()
-    decisions, note = reviews.load_decisions(settings.corrections_db, review_file, sha)
+    decisions, note = reviews.load_decisions(settings.corrections_db, review_file, settings.report.name, sha)
     applied = apply_decisions(records, decisions)
     public = [r for r in applied.records if r.public]
     reviewed = sum(1 for r in public if r.review is not ReviewState.MACHINE)
@@ -162,6 +162,8 @@ def _apply_reviews(
         "decisions": len(decisions),
         "applied": dict(sorted(applied.counts().items())),
         "orphaned": [d.uid for d in applied.orphaned],
+        # What the dashboard must not apply again (it applies decisions made since the build).
+        "applied_uids": sorted(d.uid for d in applied.applied),
         "reviewed": reviewed,
         "works": len(public),
         "not_works": sum(1 for r in applied.records if r.not_work),

@@ -160,6 +160,9 @@ def list_corrections(db_path: Path, include_deleted: bool = False) -> list[Corre
         return []
     where = "" if include_deleted else "WHERE deleted_at IS NULL"
     with closing(connect(db_path, read_only=True)) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "corrections" not in tables:  # the database holds only review decisions so far
+            return []
         columns = _COLUMNS if _has_keys(conn) else _COLUMNS.replace("work_key", "NULL")
         rows = conn.execute(f"SELECT {columns} FROM corrections {where} ORDER BY id").fetchall()
     return [Correction(*row) for row in rows]

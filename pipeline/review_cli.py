@@ -40,7 +40,9 @@ def _state(settings: Settings) -> tuple[str, list[str], Applied]:
     """The report's SHA-256, its lines, and the raw register with every decision applied."""
     text = read_report(settings.report)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    decisions, _note = reviews.load_decisions(settings.corrections_db, settings.reviews_file(), sha)
+    decisions, _note = reviews.load_decisions(
+        settings.corrections_db, settings.reviews_file(), settings.report.name, sha
+    )
     return sha, text.splitlines(), apply_decisions(extract_projects(parse_outline(text)), decisions)
 
 
@@ -108,7 +110,7 @@ def _decide(args: argparse.Namespace, settings: Settings) -> int:
     changes = json.loads(args.changes) if args.changes else {}
     decision = make_decision(args.key, args.action, args.reviewer, args.reason, changes)
     _check_target(decision, applied)
-    reviews.add_decision(settings.corrections_db, sha, decision)
+    reviews.add_decision(settings.corrections_db, settings.report.name, sha, decision)
     _print(decision.as_dict())
     return 0
 
@@ -142,7 +144,7 @@ def _batch(args: argparse.Namespace, settings: Settings) -> int:
         except (json.JSONDecodeError, KeyError, ValueError) as exc:
             raise ReviewError(f"{args.file}:{n}: {exc}") from None
         decisions.append(decision)
-    reviews.add_decisions(settings.corrections_db, sha, decisions)
+    reviews.add_decisions(settings.corrections_db, settings.report.name, sha, decisions)
     print(f"stored {len(decisions)} decisions")
     return 0
 

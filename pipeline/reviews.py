@@ -32,6 +32,8 @@ __all__ = [
     "import_reviews",
     "list_decisions",
     "load_decisions",
+    "pending",
+    "version",
     "read_review_file",
     "write_review_file",
 ]
@@ -40,6 +42,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS reviews (
     seq           INTEGER PRIMARY KEY AUTOINCREMENT,
     uid           TEXT NOT NULL UNIQUE,
+    report        TEXT NOT NULL,
     report_sha256 TEXT NOT NULL,
     key           TEXT NOT NULL CHECK (length(key) BETWEEN 1 AND 200),
     action        TEXT NOT NULL,
@@ -48,7 +51,7 @@ CREATE TABLE IF NOT EXISTS reviews (
     reason        TEXT NOT NULL DEFAULT '' CHECK (length(reason) <= 1000),
     changes       TEXT NOT NULL DEFAULT '{}'
 );
-CREATE INDEX IF NOT EXISTS reviews_key ON reviews (report_sha256, key);
+CREATE INDEX IF NOT EXISTS reviews_key ON reviews (report, key);
 """
 
 
@@ -62,17 +65,22 @@ class ReviewFile:
 
 
 def _init(conn: sqlite3.Connection) -> None:
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(reviews)")}
+    if columns and "report" not in columns:  # a database from before decisions named their report
+        conn.execute("ALTER TABLE reviews ADD COLUMN report TEXT NOT NULL DEFAULT ''")
     for statement in SCHEMA.split(";"):
         if statement.strip():
             conn.execute(statement)
 
 
-def _insert(conn: sqlite3.Connection, sha: str, d: Decision) -> bool:
+def _insert(conn: sqlite3.Connection, report: str, sha: str, d: Decision) -> bool:
     cursor = conn.execute(
-        "INSERT OR IGNORE INTO reviews (uid, report_sha256, key, action, reviewer, at, reason, changes)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO reviews"
+        " (uid, report, report_sha256, key, action, reviewer, at, reason, changes)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             d.uid,
+            report,
             sha,
             d.key,
             str(d.action),
@@ -85,22 +93,23 @@ def _insert(conn: sqlite3.Connection, sha: str, d: Decision) -> bool:
     return cursor.rowcount == 1
 
 
-def add_decision(db: Path, report_sha256: str, decision: Decision) -> Decision:
-    """Store one decision (one transaction); returns it."""
-    return add_decisions(db, report_sha256, [decision])[0]
+def add_decision(db: Path, report: str, report_sha256: str, decision: Decision) -> Decision:
+    """Store one decision about a work of ``report`` (its file name; one transaction)."""
+    return add_decisions(db, report, report_sha256, [decision])[0]
 
 
-def add_decisions(db: Path, report_sha256: str, decisions: Sequence[Decision]) -> list[Decision]:
-    """Store decisions in one transaction: all or none."""
+def add_decisions(db: Path, report: str, report_sha256: str, decisions: Sequence[Decision]) -> list[Decision]:
+    """Store decisions in one transaction: all or none. ``report_sha256`` records the version
+    of the report they were made against (decisions apply by key to any later version)."""
     with closing(connect(db)) as conn, transaction(conn):
         _init(conn)
         for d in decisions:
-            _insert(conn, report_sha256, d)
+            _insert(conn, report, report_sha256, d)
     return list(decisions)
 
 
-def list_decisions(db: Path, report_sha256: str) -> list[Decision]:
-    """The decisions stored for a report, in the order they were made (none: no database)."""
+def list_decisions(db: Path, report: str) -> list[Decision]:
+    """The decisions stored for a report (by file name), oldest first (none: no database)."""
     if not db.is_file():
         return []
     with closing(connect(db, read_only=True)) as conn:
@@ -109,8 +118,8 @@ def list_decisions(db: Path, report_sha256: str) -> list[Decision]:
             return []
         rows = conn.execute(
             "SELECT uid, key, action, reviewer, at, reason, changes FROM reviews"
-            " WHERE report_sha256 = ? ORDER BY at, uid",
-            (report_sha256,),
+            " WHERE report = ? ORDER BY at, uid",
+            (report,),
         ).fetchall()
     return [
         Decision.from_dict(
@@ -126,6 +135,24 @@ def list_decisions(db: Path, report_sha256: str) -> list[Decision]:
         )
         for uid, key, action, reviewer, at, reason, changes in rows
     ]
+
+
+def version(db: Path) -> str:
+    """A string that changes whenever a decision is stored (a cache key for the dashboard)."""
+    if not db.is_file():
+        return "none"
+    try:
+        with closing(connect(db, read_only=True)) as conn:
+            row = conn.execute("SELECT count(*), max(seq) FROM reviews").fetchone()
+    except sqlite3.Error:
+        return "none"
+    return repr(tuple(row))
+
+
+def pending(db: Path, report: str, applied: Iterable[str]) -> list[Decision]:
+    """Decisions stored since the register was built (their uids are not among ``applied``)."""
+    done = set(applied)
+    return [d for d in list_decisions(db, report) if d.uid not in done]
 
 
 def _dumps(report: str, sha: str, decisions: Iterable[Decision]) -> str:
@@ -164,24 +191,35 @@ def _union(*groups: Iterable[Decision]) -> list[Decision]:
     return sorted(seen.values(), key=lambda d: (d.at, d.uid))
 
 
-def load_decisions(db: Path, review_file: Path, report_sha256: str) -> tuple[list[Decision], str]:
-    """Every decision for the report: the repository's file (if it is this report's) and the
-    database's. Returns them in time order and a note when the file is for another report."""
+def load_decisions(
+    db: Path, review_file: Path, report: str, report_sha256: str
+) -> tuple[list[Decision], str]:
+    """Every decision for the report: the repository's file and the database's, oldest first.
+
+    Decisions apply by key, so those made against an earlier version of the report still
+    apply to every work whose words did not change (the others are orphaned); the note says
+    when the file was made against another version.
+    """
     note = ""
     from_file: list[Decision] = []
     review = read_review_file(review_file)
     if review is not None:
-        if review.report_sha256 == report_sha256:
-            from_file = review.decisions
+        if review.report != report:
+            note = f"{review_file.name} is for the report {review.report}, not {report}: not applied"
         else:
-            note = f"{review_file.name} is for another version of the report (SHA-256 differs): not applied"
-    return _union(from_file, list_decisions(db, report_sha256)), note
+            from_file = review.decisions
+            if review.report_sha256 != report_sha256:
+                note = f"{review_file.name} was made against another version of the report: applied by key"
+    return _union(from_file, list_decisions(db, report)), note
 
 
 def export_reviews(db: Path, review_file: Path, report: str, report_sha256: str) -> int:
-    """Write the union of the file's and the database's decisions to the file; return the count."""
-    decisions, note = load_decisions(db, review_file, report_sha256)
-    if note:
+    """Write the union of the file's and the database's decisions to the file; return the count.
+
+    The file is then tied to ``report_sha256``, the version the register is built from now.
+    """
+    decisions, note = load_decisions(db, review_file, report, report_sha256)
+    if note.endswith("not applied"):
         raise ReviewError(note + "; export to another folder (PLOVDIV_REVIEWS_DIR)")
     write_review_file(review_file, ReviewFile(report, report_sha256, decisions))
     return len(decisions)
@@ -197,5 +235,5 @@ def import_reviews(db: Path, review_file: Path) -> tuple[int, str]:
         raise ReviewError(f"{review_file}: no such review file")
     with closing(connect(db)) as conn, transaction(conn):
         _init(conn)
-        new = sum(_insert(conn, review.report_sha256, d) for d in review.decisions)
+        new = sum(_insert(conn, review.report, review.report_sha256, d) for d in review.decisions)
     return new, review.report_sha256
