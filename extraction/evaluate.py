@@ -19,6 +19,7 @@ import argparse
 import csv
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from extraction.outline import parse_outline
@@ -125,7 +126,7 @@ def evaluate(records: list[WorkRecord], labels: list[Label]) -> Score:
             continue
         score.found += 1
 
-        best = max(cands, key=lambda r, lab=lab: _agreement(r, lab))
+        best = max(cands, key=partial(_agreement, label=lab))
         ok_status = best.status == lab.status
         ok_cats = frozenset(best.categories) == lab.categories
         score.status_right += ok_status
