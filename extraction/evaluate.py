@@ -23,8 +23,8 @@ from functools import partial
 from pathlib import Path
 
 from extraction.outline import parse_outline
-from extraction.places import normalise_quotes
 from extraction.projects import extract_projects
+from extraction.quotes import normalise_quotes
 from extraction.report import read_report
 from works.model import WorkRecord
 from works.settings import load_settings
