@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
-from extraction.lexicon import compile_pattern, load_rules
+from extraction.lexicon import rule_pattern
 from extraction.places import PlaceMention
 from extraction.rules import status_cues
 
@@ -48,11 +47,6 @@ class Clause:
     next_start: int
 
 
-@cache
-def _rules() -> dict[str, str]:
-    return dict(load_rules("sentences")["clause"])
-
-
 def own_clause(after: str, before: str) -> tuple[str, str]:
     """The parts of the text around a listed work that are its own: (own after, own before).
 
@@ -61,11 +55,11 @@ def own_clause(after: str, before: str) -> tuple[str, str]:
     """
     parts = _SEPARATOR.split(before)
     own_before = parts[-1]
-    if len(parts) > 1 and compile_pattern(_rules()["also"]).match(own_before):
+    if len(parts) > 1 and rule_pattern("sentences", "clause", "also").match(own_before):
         # "подмяна на водопроводни клонове, както и преасфалтиране в кв. X": both are done at X.
         own_before = f"{parts[-2]},{own_before}"
     own_after, *rest = _BEFORE_SEPARATOR.split(after)
-    if compile_pattern(_rules()["with_features"]).match(own_after):
+    if rule_pattern("sentences", "clause", "with_features").match(own_after):
         # "пл. X с нова детска площадка, спортно игрище и паркинг, …": the features listed
         # after "с" are the work's own, up to the next clause that states a stage.
         for part in rest:

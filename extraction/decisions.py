@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from extraction.clauses import Clause, status_scopes
-from extraction.lexicon import compile_pattern, load_rules
+from extraction.lexicon import rule_pattern
 from extraction.mentions import Mention
 from extraction.places import PlaceMention
 from extraction.rules import (
@@ -65,9 +64,9 @@ class WorkDecision:
     locator: bool = False
 
 
-@cache
 def _reference(name: str) -> re.Pattern[str]:
-    return compile_pattern(load_rules("sentences")["reference"][name], True)
+    """A pattern of ``[reference]`` in `rules/sentences.toml` (matched case-insensitively)."""
+    return rule_pattern("sentences", "reference", name, True)
 
 
 def points_back(text: str) -> bool:

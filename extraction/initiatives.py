@@ -8,15 +8,31 @@ no place — but they are found the same way, as spans of a sentence (`PlaceMent
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from extraction.lexicon import load_rules
+from extraction.lexicon import load_rules, rule_pattern, rule_text
 from extraction.placekinds import PlaceMention
 from extraction.quotes import clean_name, normalise_quotes, pretty_surface, quoted_spans
 
 __all__ = ["find_common_works", "find_initiatives"]
 
-_ORGANISER = r"(?:\s+[А-ЯA-Z][\w–-]*(?:\s*[–-]\s*[А-Я][\w]*)?){0,2}"
-_TITLE_LIST_GAP = re.compile(r"\s*(?:,\s*(?:и\s+)?|\s+и\s+)$")
+
+def _reading_pattern(key: str, ignore_case: bool = False) -> re.Pattern[str]:
+    """A pattern of ``[reading]`` in `rules/works.toml`: the special cases are written there."""
+    return rule_pattern("works", "reading", key, ignore_case)
+
+
+@cache
+def _triggers() -> list[tuple[str, re.Pattern[str]]]:
+    """The [[initiative]] words of `rules/works.toml`, each with the organiser that may follow."""
+    organiser = rule_text("works", "reading", "organiser")
+    return [
+        (
+            entry["label"],
+            re.compile(r"(?<!\w)(?:" + entry["pattern"] + r")(?!\w)" + organiser + r"\s*[:–-]?\s*"),
+        )
+        for entry in load_rules("works").get("initiative", [])
+    ]
 
 
 def find_initiatives(sentence: str) -> list[PlaceMention]:
@@ -37,23 +53,23 @@ def find_initiatives(sentence: str) -> list[PlaceMention]:
             pm.surface = pretty_surface(sentence[start : q[1]])
             found.append(pm)
 
-    for entry in load_rules("works").get("initiative", []):
-        trigger = re.compile(r"(?<!\w)(?:" + entry["pattern"] + r")(?!\w)" + _ORGANISER + r"\s*[:–-]?\s*")
+    list_gap = _reading_pattern("title_list_gap")
+    for label, trigger in _triggers():
         for m in trigger.finditer(s):
             q = next((t for t in spans if t[0] == m.end()), None)
             if q is None or any(f.start <= q[0] < f.end for f in found):
                 continue
-            add(m.start(), q, entry["label"])
+            add(m.start(), q, label)
             while True:  # the titles listed after it
                 end = q[1]
-                q = next((t for t in spans if t[0] > end and _TITLE_LIST_GAP.fullmatch(s[end : t[0]])), None)
+                q = next(
+                    (t for t in spans if t[0] > end and list_gap.fullmatch(s[end : t[0]])),
+                    None,
+                )
                 if q is None or any(f.start <= q[0] < f.end for f in found):
                     break
-                add(q[0], q, entry["label"])
+                add(q[0], q, label)
     return sorted(found, key=lambda p: p.start)
-
-
-_DESTINATION = re.compile(r"(?:\b(?:към|в|във|на|от|до|за|с|със)\s+(?:\w+\s+)?)$", re.IGNORECASE)
 
 
 def find_common_works(sentence: str) -> list[PlaceMention]:
@@ -63,12 +79,14 @@ def find_common_works(sentence: str) -> list[PlaceMention]:
     the patterns. The caller keeps them only when the sentence states a stage.
     """
     found: list[PlaceMention] = []
+    destination = _reading_pattern("destination", True)
+    centre, centre_title = _reading_pattern("centre"), rule_text("works", "reading", "centre_title")
     for entry in load_rules("works").get("common", []):
         for m in re.finditer(entry["pattern"], sentence):
-            if _DESTINATION.search(sentence[max(0, m.start() - 30) : m.start()]):
+            if destination.search(sentence[max(0, m.start() - 30) : m.start()]):
                 continue
             title = m.group("title").strip()
-            title = re.sub(r"^[Цц]ент(?:ъра|ърът)\b", "Център", title)
+            title = centre.sub(centre_title, title)
             title = title[:1].upper() + title[1:]
             pm = PlaceMention(title, "initiative", m.start(), m.end(), title)
             pm.surface = pretty_surface(sentence[m.start() : m.end()])

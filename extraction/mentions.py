@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
-from extraction.lexicon import compile_pattern, load_rules
+from extraction.lexicon import load_rules, rule_pattern
 from extraction.outline import Outline
 from extraction.places import (
     OBJECT_KINDS,
@@ -111,9 +110,9 @@ class SentenceMentions:
         return list(dict.fromkeys(d.name for d in self.districts))
 
 
-@cache
-def _rules() -> dict[str, object]:
-    return dict(load_rules("sentences")["mention"])
+def _pattern(key: str) -> re.Pattern[str]:
+    """A pattern of ``[mention]`` in `rules/sentences.toml`: the special cases are written there."""
+    return rule_pattern("sentences", "mention", key)
 
 
 def goal_context(text: str, measure: str) -> GoalContext:
@@ -126,8 +125,7 @@ def goal_context(text: str, measure: str) -> GoalContext:
 
 def named_facilities(outline: Outline) -> Facilities:
     """Single-word facility names the report writes with a type word somewhere (ДГ „Каменица“)."""
-    kinds = _rules()["remembered_kinds"]
-    assert isinstance(kinds, list)
+    kinds: list[str] = load_rules("sentences")["mention"]["remembered_kinds"]
     known: Facilities = {}
     for _, _, goal in outline.goals():
         for text in [goal.text, *(n.text for n in goal.notes)]:
@@ -145,7 +143,7 @@ def _remembered(text: str, goal: GoalContext, known: Facilities) -> list[PlaceMe
     another measure (and парк „Каменица“ in a third), so the kind whose category the goal
     shares is taken.
     """
-    m = compile_pattern(str(_rules()["bare_name"])).match(text)
+    m = _pattern("bare_name").match(text)
     if not m or m.group(1) not in known:
         return []
     goal_cats = set(decide_categories(goal.text, [], "", goal.measure))
@@ -193,7 +191,7 @@ def _common_works(
         )
         if own is not None:
             hosts[id(w)] = own
-    opener_re = compile_pattern(str(_rules()["opener"]))
+    opener_re = _pattern("opener")
     opener = next((o for o in places if opener_re.fullmatch(text[: o.start])), None)
     if opener is not None and works and len(places) == 1:
         hosts.update({id(w): opener for w in works if id(w) not in hosts})

@@ -16,12 +16,14 @@ Quotes are normalised to ``"`` character by character, so offsets stay valid.
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import Any
 
 from extraction.initiatives import find_common_works, find_initiatives
-from extraction.lexicon import load_rules
+from extraction.lexicon import load_rules, rule_pattern, rule_text
 from extraction.placekinds import OBJECT_KINDS, PLACE_KINDS, RELATION_KINDS, ROAD_KINDS, PlaceMention
 from extraction.quotes import QUOTE_CHARS, clean_name, normalise_quotes, pretty_surface, quoted_spans
-from extraction.relations import FROM_BEFORE, TO_BEFORE, fold_relations, generic_sites
+from extraction.relations import ends_segment, fold_relations, generic_sites
 
 __all__ = [
     "OBJECT_KINDS",
@@ -38,15 +40,8 @@ __all__ = [
     "quoted_spans",
 ]
 
-_UNQUOTED_NAME = (
-    r"(?:[А-ЯЁA-Z0-9][^\s,.;:()\"]*|II|III)"
-    r"(?:\s+(?:[А-ЯЁA-Z0-9][^\s,.;:()\"]*|шосе|септември|януари|юг|север))*"
-)
-#: A bare quoted name continues a list only after a separator: "ДГ „А“ и „Б“", not the title in
-#: "Епископската базилика „Български паметници …“".
-_LIST_GAP = re.compile(r"^\s*(?:,|и|–|-|/|,?\s*както и)\s*(?:и\s+)?(?:в|на|от)?\s*$")
 
-
+@cache
 def _prefix_table() -> list[tuple[str, str, re.Pattern[str]]]:
     rules = load_rules("places")
     table = []
@@ -56,6 +51,7 @@ def _prefix_table() -> list[tuple[str, str, re.Pattern[str]]]:
     return table
 
 
+@cache
 def _district_forms() -> list[tuple[str, re.Pattern[str]]]:
     rules = load_rules("places")
     return [(canon, re.compile(rf"^(?:{forms})$")) for canon, forms in rules["district"].items()]
@@ -70,20 +66,36 @@ def canonical_district(name: str) -> str | None:
     return None
 
 
+@cache
+def _display_rules() -> dict[str, Any]:
+    return dict(load_rules("places")["display"])
+
+
+def _label(key: str) -> str:
+    """A label template of ``[display]`` in `rules/places.toml` ("район „{name}“")."""
+    return rule_text("places", "display", key)
+
+
+def _pattern(key: str) -> re.Pattern[str]:
+    """A pattern of ``[pattern]`` in `rules/places.toml`: the special cases are written there."""
+    return rule_pattern("places", "pattern", key)
+
+
 def _display(kind: str, prefix_display: str, prefix_text: str, name: str) -> str:
+    """A place's label: its prefix's short form and its name in quotes ("ДГ „Зорница“")."""
+    rules = _display_rules()
     if kind in ("district",):
-        return f"район „{name}“"
+        return _label("district").format(name=name)
     label = prefix_display or prefix_text
     if kind in ("school", "facility"):
         label = prefix_text
-    if kind == "bridge" and prefix_text.lower().startswith("мост"):
-        label = "мост"
-    if not label or label.lower() in ("улиците", "булевардите", "районите", "парковете"):
-        label = {"street": "ул.", "boulevard": "бул.", "district": "район", "park": "парк"}.get(kind, label)
-    if label.lower() in ("детски градини", "детските градини", "детска градина", "детската градина"):
-        label = "ДГ"
-    if label.lower() in ("детски ясли", "детските ясли", "детска ясла", "детската ясла"):
-        label = "ДЯ"
+    if kind == "bridge" and prefix_text.lower().startswith(rules["bridge"]):
+        label = rules["bridge"]
+    if not label or label.lower() in rules["plural_prefixes"]:
+        label = rules["kind_labels"].get(kind, label)
+    for short, forms in rules["short_labels"].items():
+        if label.lower() in forms:
+            label = short
     return f"{label} „{name}“".strip() if label else f"„{name}“"
 
 
@@ -109,7 +121,7 @@ def _raw_mentions(s: str, original: str) -> list[PlaceMention]:
             if q is not None:
                 name, end = q[2], q[1]
             else:
-                um = re.match(_UNQUOTED_NAME, s[m.end() :].lstrip())
+                um = _pattern("unquoted_name").match(s[m.end() :].lstrip())
                 if not um or not (s[m.end() : m.end() + 1].isspace()):
                     continue
                 off = len(s[m.end() :]) - len(s[m.end() :].lstrip())
@@ -141,18 +153,16 @@ def _resolve_bare(s: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
         before = s[: pm.start]
         prev = out[-1] if out else None
         gap = s[prev.end : pm.start] if prev else None
-        if prev is not None and prev.kind != "?" and gap is not None and _LIST_GAP.match(gap):
+        if prev is not None and prev.kind != "?" and gap is not None and _pattern("list_gap").match(gap):
             kind = prev.kind
-        elif (TO_BEFORE.search(before) or FROM_BEFORE.search(before)) and any(
-            p.kind in ROAD_KINDS for p in out
-        ):
+        elif ends_segment(before) and any(p.kind in ROAD_KINDS for p in out):
             kind = next(p.kind for p in reversed(out) if p.kind in ROAD_KINDS)
-        elif canonical_district(pm.name) and re.search(r"\b(?:в|и|на)\s*$", before):
+        elif canonical_district(pm.name) and _pattern("district_before").search(before):
             kind = "district"
         else:
             continue
         if kind == "district":
-            pm.display = f"район „{pm.name}“"
+            pm.display = _label("district").format(name=pm.name)
         else:
             prefix = prev.display.split("„")[0].strip() if prev is not None and prev.kind == kind else ""
             pm.display = f"{prefix} „{pm.name}“".strip()
@@ -169,11 +179,11 @@ def _canonicalise_districts(mentions: list[PlaceMention]) -> list[PlaceMention]:
             if canon is None:
                 # "район „Коматево“" (a former district) is a neighbourhood; a quoted title
                 # after "районите – „Кино под звездите“" is not a place at all.
-                if re.fullmatch(r"[А-Я][а-я]+(?:[ -][А-Я][а-я]+)?", pm.name):
-                    pm.kind, pm.display = "neighbourhood", f"кв. „{pm.name}“"
+                if _pattern("former_district").fullmatch(pm.name):
+                    pm.kind, pm.display = "neighbourhood", _label("neighbourhood").format(name=pm.name)
                     out.append(pm)
                 continue
-            pm.name, pm.display, pm.role = canon, f"район „{canon}“", "context"
+            pm.name, pm.display, pm.role = canon, _label("district").format(name=canon), "context"
         out.append(pm)
     return out
 

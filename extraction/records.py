@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from extraction.decisions import WorkDecision
-from extraction.lexicon import compile_pattern, load_rules
+from extraction.lexicon import load_rules, rule_pattern, rule_text
 from extraction.outline import Goal, Measure, Priority
 from extraction.places import PlaceMention, normalise_quotes
 from extraction.rules import work_noun
@@ -57,13 +56,9 @@ class WorkDraft:
         return [*(p.display for p in self.places), self.name or ""]
 
 
-@cache
-def _title_rules() -> dict[str, object]:
-    return dict(load_rules("sentences")["title"])
-
-
 def _template(name: str) -> str:
-    return str(_title_rules()[name])
+    """A title template of ``[title]`` in `rules/sentences.toml` ("{noun} на {place}")."""
+    return rule_text("sentences", "title", name)
 
 
 def short(text: str, limit: int = 110) -> str:
@@ -84,15 +79,14 @@ def _title(noun: str | None, place: PlaceMention) -> str:
         )
     if noun is None:
         return label[:1].upper() + label[1:]
-    dash_nouns = _title_rules()["dash_nouns"]
-    assert isinstance(dash_nouns, list)
+    dash_nouns: list[str] = load_rules("sentences")["title"]["dash_nouns"]
     template = "work_dash_place" if noun in dash_nouns else "work_on_place"
     return _template(template).format(noun=noun, place=label)
 
 
 def goal_title(goal: str) -> str:
     """A goal line as a record title: its project name „…“ when it has one, else the line."""
-    m = compile_pattern(_template("goal_project")).search(goal)
+    m = rule_pattern("sentences", "title", "goal_project").search(goal)
     return _template("goal_project_title").format(name=m.group(1).strip()) if m else short(goal)
 
 

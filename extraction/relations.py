@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import re
 
-from extraction.lexicon import load_rules
+from extraction.lexicon import load_rules, rule_pattern, rule_text
 from extraction.placekinds import ROAD_KINDS, PlaceMention
 
-__all__ = ["FROM_BEFORE", "TO_BEFORE", "fold_relations", "generic_sites"]
+__all__ = ["ends_segment", "fold_relations", "generic_sites"]
 
-_CONT_GAP = re.compile(r"^\s*(?:,|и|–|-|/|,?\s*както и)?\s*(?:и\s+)?(?:в|на|от)?\s*$")
-_DASH_GAP = re.compile(r"^\s*[–-]\s*$")
-FROM_BEFORE = re.compile(r"(?:в участъка\s+)?\bот\s*$")
-TO_BEFORE = re.compile(r"\bдо\s*$")
-_JUNCTION_TRIGGER = re.compile(r"(?:кръстовищ(?:е|ето|а|ата)|ъгъла)\s+на\s*$")
-_FROM_GAP = re.compile(r"^\s*,?\s*(?:в участъка\s+)?от\s*$")
-_TO_GAP = re.compile(r"^\s*до\s*$")
-_BLOCK_TRIGGER = re.compile(r"(?:карето|каре|зоната|пространството)\b[^\"]{0,40}?(?:между|около)?\s*:?\s*$")
-_BETWEEN_TRIGGER = re.compile(r"\bмежду\s*$")
+
+def _pattern(key: str) -> re.Pattern[str]:
+    """A pattern of ``[pattern]`` in `rules/places.toml`: the special cases are written there."""
+    return rule_pattern("places", "pattern", key)
+
+
+def ends_segment(before: str) -> bool:
+    """Does the text before a place make it an end of a segment ("ул. X от Y до Z")?"""
+    return bool(_pattern("from_before").search(before) or _pattern("to_before").search(before))
 
 
 def _chain(s: str, mentions: list[PlaceMention], i: int, gap_re: re.Pattern[str]) -> list[int]:
@@ -38,10 +38,6 @@ def _chain(s: str, mentions: list[PlaceMention], i: int, gap_re: re.Pattern[str]
     return run
 
 
-_GENERIC_GAP = re.compile(r"^[^.,;:\"]{0,30}?\b(?:в|и)\s*(?:район(?:а|ите)?\s*)?$")
-_DISTRICT_CHAIN_GAP = re.compile(r"^\s*(?:,|и)?\s*(?:и\s+)?(?:в\s+)?(?:район(?:а|ите)?\s*)?$")
-
-
 def generic_sites(s: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
     """Unnamed sites placed by district ("двете нови ДГ в „Южен“ и в „Тракия“"): one per district."""
     sites: list[PlaceMention] = []
@@ -53,7 +49,7 @@ def generic_sites(s: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
             for d in districts:
                 if d.start < prev_end:
                     continue
-                gap_re = _GENERIC_GAP if first else _DISTRICT_CHAIN_GAP
+                gap_re = _pattern("generic_gap" if first else "district_chain_gap")
                 if not gap_re.match(s[prev_end : d.start]):
                     break
                 end = d.end
@@ -63,11 +59,15 @@ def generic_sites(s: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
                     end += paren.end()
                 sites.append(
                     PlaceMention(
-                        f"{entry['label']} – район {d.name}{suffix}",
+                        rule_text("places", "display", "generic_name").format(
+                            label=entry["label"], district=d.name, suffix=suffix
+                        ),
                         entry["kind"],
                         g.start() if first else d.start,
                         end,
-                        f"{entry['label']} в район „{d.name}“{suffix}",
+                        rule_text("places", "display", "generic_label").format(
+                            label=entry["label"], district=d.name, suffix=suffix
+                        ),
                         district=d.name,
                     )
                 )
@@ -82,11 +82,11 @@ def fold_relations(s: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
     while i < len(mentions):
         pm = mentions[i]
         before = s[: pm.start]
-        if pm.kind in ROAD_KINDS and _JUNCTION_TRIGGER.search(before):
-            run = _chain(s, mentions, i, _CONT_GAP)
+        if pm.kind in ROAD_KINDS and _pattern("junction_before").search(before):
+            run = _chain(s, mentions, i, _pattern("run_gap"))
             names: list[str] = []
             for k in run:
-                names.extend(p.strip() for p in re.split(r"\s+и\s+", mentions[k].name))
+                names.extend(p.strip() for p in _pattern("junction_and").split(mentions[k].name))
             # Pair the names in order: "A и B, C и D" → (A, B), (C, D).
             for a in range(0, len(names) - 1, 2):
                 pair = names[a : a + 2]
@@ -96,17 +96,17 @@ def fold_relations(s: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
                         "junction",
                         mentions[run[0]].start if a == 0 else mentions[run[min(a, len(run) - 1)]].start,
                         mentions[run[-1]].end,
-                        f"кръстовище {' / '.join(pair)}",
+                        rule_text("places", "display", "junction").format(streets=" / ".join(pair)),
                         streets=pair,
                     )
                 )
             i = run[-1] + 1
             continue
         if pm.kind in ROAD_KINDS:
-            block_trigger = _BLOCK_TRIGGER.search(before[-80:])
-            run = _chain(s, mentions, i, _CONT_GAP)
-            dash_run = _chain(s, mentions, i, _DASH_GAP)
-            between_trigger = _BETWEEN_TRIGGER.search(before)
+            block_trigger = _pattern("block_before").search(before[-80:])
+            run = _chain(s, mentions, i, _pattern("run_gap"))
+            dash_run = _chain(s, mentions, i, _pattern("dash_gap"))
+            between_trigger = _pattern("between_before").search(before)
             if (block_trigger and len(run) >= 2) or len(dash_run) >= 3 or (between_trigger and len(run) >= 3):
                 members = run if len(run) >= len(dash_run) else dash_run
                 streets = [mentions[k].display for k in members]
@@ -116,13 +116,13 @@ def fold_relations(s: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
                         "block",
                         pm.start,
                         mentions[members[-1]].end,
-                        "каре " + " – ".join(streets),
+                        rule_text("places", "display", "block").format(streets=" – ".join(streets)),
                         streets=streets,
                     )
                 )
                 i = members[-1] + 1
                 continue
-        if FROM_BEFORE.search(before) or TO_BEFORE.search(before):
+        if ends_segment(before):
             pm.role = "endpoint"
         out.append(pm)
         i += 1
@@ -132,8 +132,8 @@ def fold_relations(s: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
         if pm.role == "endpoint" and result:
             host = result[-1]
             gap = s[host.end : pm.start]
-            from_ok = not host.between and _FROM_GAP.match(gap)
-            to_ok = len(host.between) == 1 and _TO_GAP.match(gap)
+            from_ok = not host.between and _pattern("from_gap").match(gap)
+            to_ok = len(host.between) == 1 and _pattern("to_gap").match(gap)
             if (
                 host.role == "object"
                 and host.kind in ROAD_KINDS | {"bridge", "underpass"}
@@ -142,7 +142,7 @@ def fold_relations(s: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
                 host.between.append(pm.display)
                 host.end = pm.end
                 continue
-            if host.role == "endpoint" and _TO_GAP.match(gap):
+            if host.role == "endpoint" and _pattern("to_gap").match(gap):
                 # "от Y до Z" with no road before it: a pair the caller attaches to the goal's road.
                 host.between.append(pm.display)
                 host.end = pm.end
