@@ -69,14 +69,17 @@ class Mention:
 
     @property
     def start(self) -> int:
+        """Where the work's words start in the sentence (a hosted work: its own words)."""
         return self.found.start
 
     @property
     def end(self) -> int:
+        """Where the work's words end in the sentence."""
         return self.found.end
 
     @property
     def is_initiative(self) -> bool:
+        """Is it a work named without a place (a named initiative or a common-noun work)?"""
         return self.found.kind == "initiative"
 
     @property
@@ -107,6 +110,7 @@ class SentenceMentions:
 
     @property
     def district_names(self) -> list[str]:
+        """The districts the sentence names, each once, in text order."""
         return list(dict.fromkeys(d.name for d in self.districts))
 
 
