@@ -19,11 +19,12 @@ import argparse
 import csv
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from extraction.outline import parse_outline
-from extraction.places import normalise_quotes
 from extraction.projects import extract_projects
+from extraction.quotes import normalise_quotes
 from extraction.report import read_report
 from works.model import WorkRecord
 from works.settings import load_settings
@@ -125,7 +126,7 @@ def evaluate(records: list[WorkRecord], labels: list[Label]) -> Score:
             continue
         score.found += 1
 
-        best = max(cands, key=lambda r, lab=lab: _agreement(r, lab))
+        best = max(cands, key=partial(_agreement, label=lab))
         ok_status = best.status == lab.status
         ok_cats = frozenset(best.categories) == lab.categories
         score.status_right += ok_status

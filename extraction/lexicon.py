@@ -26,3 +26,15 @@ def load_rules(name: str) -> dict[str, Any]:
 def compile_pattern(pattern: str, ignore_case: bool = False) -> re.Pattern[str]:
     """Compile a rule pattern; cached because the same cues are matched against every clause."""
     return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+
+
+@cache
+def rule_pattern(name: str, table: str, key: str, ignore_case: bool = False) -> re.Pattern[str]:
+    """The pattern ``key`` of the table ``[table]`` in `rules/<name>.toml`, compiled (cached)."""
+    return compile_pattern(load_rules(name)[table][key], ignore_case)
+
+
+@cache
+def rule_text(name: str, table: str, key: str) -> str:
+    """The text ``key`` of the table ``[table]`` in `rules/<name>.toml` (a label or a template)."""
+    return str(load_rules(name)[table][key])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from extraction.lexicon import load_rules
-from extraction.places import quoted_spans
+from extraction.quotes import quoted_spans
 
 SCOPE_ORDER = ("clause", "sentence", "paragraph", "goal")
 
