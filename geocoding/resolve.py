@@ -81,7 +81,7 @@ class Unresolved:
 
     text: str
     kind: str
-    reason: str  # not_in_extract | ambiguous | outside_box | no_intersection
+    reason: str  # not_in_extract | ambiguous | outside_box | no_intersection | no_streets
     detail: str = ""
 
 
@@ -172,7 +172,11 @@ class Resolver:
         if kind == "district":
             out.precision = "district"
             return out
-        if kind == "junction":
+        if kind in ("junction", "block") and not place.get("streets"):
+            # A junction or block is located by its streets; one that lists none cannot be
+            # placed, and says so (nothing is left unlocated without a reason).
+            out.unresolved.append(Unresolved(text, kind, "no_streets", f"the {kind} names no streets"))
+        elif kind == "junction":
             self._junction(place, out)
         elif kind == "block":
             self._block(place, out)

@@ -39,8 +39,9 @@ class StageResult:
 
     def summary(self) -> str:
         """Totals: records by precision, precisely located share of place-naming records, unresolved."""
-        counts = Counter(r.precision for r in self.records)
-        naming = [r for r in self.records if r.places]
+        works = [r for r in self.records if r.public]  # not works and duplicates are not counted
+        counts = Counter(r.precision for r in works)
+        naming = [r for r in works if r.places]
         precise = sum(1 for r in naming if r.precision in PRECISE_PRECISIONS)
         share = 100.0 * precise / len(naming) if naming else 0.0
         reasons = Counter(row["reason"] for row in self.unresolved)

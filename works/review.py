@@ -235,13 +235,26 @@ def _place(raw: Any) -> Place:
         raise ReviewError("a place needs a name")
     _member(PlaceKind, raw.get("kind", "facility"), "place kind")
     name = str(raw.get("name") or raw.get("text"))
+    kind = PlaceKind(raw.get("kind", "facility"))
+    streets = [str(x) for x in raw.get("streets") or []]
+    if kind in (PlaceKind.BLOCK, PlaceKind.JUNCTION) and not streets:
+        streets = _streets_of(name)
     return Place(
         text=str(raw.get("text") or name),
-        kind=PlaceKind(raw.get("kind", "facility")),
+        kind=kind,
         name=name,
         between=[str(x) for x in raw.get("between") or []],
-        streets=[str(x) for x in raw.get("streets") or []],
+        streets=streets,
     )
+
+
+#: A street or boulevard as a reviewer writes it in a block's or junction's name.
+_STREET = re.compile(r"(?:ул\.|бул\.|пл\.)\s*[„\"“][^“”\"]+[“”\"]")
+
+
+def _streets_of(name: str) -> list[str]:
+    """The streets a reviewer's block or junction name lists ("каре ул. „А“ – ул. „Б“ – …")."""
+    return _STREET.findall(name)
 
 
 def _changed(record: WorkRecord, changes: Mapping[str, Any]) -> WorkRecord:
