@@ -252,7 +252,7 @@ def test_works_joined_by_kato_i_share_their_place() -> None:
 
 
 def test_features_listed_after_s_belong_to_their_place() -> None:
-    """"… на ул. X с нова детска площадка, спортно игрище и паркинг" is a park, sport and parking work."""
+    """ "… на ул. X с нова детска площадка, спортно игрище и паркинг" is a park, sport and parking work."""
     text = (
         "\tОТЧЕТ\n\n\tПРИОРИТЕТ 1. ГРАД\n\n\tМярка 1.3. Зелена система\n\n"
         "\tОблагородяване на междублокови пространства.\n"

@@ -76,7 +76,7 @@ def test_categories() -> None:
 
 def test_purposes_and_organisations_set_no_category() -> None:
     assert decide_categories("реконструкция за облекчаване на трафика", ["street"], "", "1.2") == ["road"]
-    assert decide_categories('техника за ОП „Градини и паркове“ и отпадъци', [], "", "1.4") == ["waste"]
+    assert decide_categories("техника за ОП „Градини и паркове“ и отпадъци", [], "", "1.4") == ["waste"]
 
 
 def test_purpose_infinitive_is_not_work_under_way() -> None:
@@ -105,7 +105,9 @@ def test_other_is_what_nothing_else_is() -> None:
     assert decide_categories(text, [], "", "3.6") == ["other"]
     # A memorandum is "other" unless it says what it is about.
     assert decide_categories("Подписан е меморандум с Община Бургас.", [], "Стратегия", "3.6") == ["other"]
-    assert decide_categories("Подписан е меморандум за тротинетките под наем.", [], "", "2.1") == ["transport"]
+    assert decide_categories("Подписан е меморандум за тротинетките под наем.", [], "", "2.1") == [
+        "transport"
+    ]
 
 
 def test_design_contract_started_and_running_and_draft_awaiting_consultation() -> None:
