@@ -17,13 +17,14 @@ $(STAMP): requirements.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-# The register is rebuilt when the report, the OSM extract or the build code is newer than it.
+# The register is rebuilt when the report, the OSM extract, the build code or the review
+# decisions (reviews/*.json) are newer than it.
 # `python -m pipeline` itself rebuilds data/gazetteer.parquet and data/districts/ when they are
 # missing or older than the extract or their code, and downloads + clips the Geofabrik extract
 # of Bulgaria into data/cache/osm/ when no extract is found (see README, "Rebuild").
 # One grouped target (GNU make ≥ 4.3): a deleted gazetteer or districts file reruns the build too.
 GEODATA := data/projects.geojson data/unresolved.csv data/gazetteer.parquet data/districts/districts.geojson
-$(GEODATA) &: $(STAMP) $(wildcard $(REPORT)) $(wildcard $(OSM)) $(BUILD_SOURCES)
+$(GEODATA) &: $(STAMP) $(wildcard $(REPORT)) $(wildcard $(OSM)) $(BUILD_SOURCES) $(wildcard reviews/*.json)
 	$(PY) -m pipeline --report "$(REPORT)"
 	@touch $(GEODATA)
 

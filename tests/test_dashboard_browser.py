@@ -499,3 +499,70 @@ def test_real_build_renders_and_stays_on_localhost(browser: Any, tmp_path: Path)
             s.assert_clean()
         finally:
             s.close()
+
+
+REVIEW_REPORT = (
+    "\tОТЧЕТ\n\n\tПРИОРИТЕТ 1. ГРАДСКА СРЕДА\n\n\tМярка 1.1. Пътища\n\n\tРеконструкция на улици\n"
+    "\t- Завършена е реконструкцията на ул. „Първа“ през 2021 г.\n"
+    "\t- Търси се финансиране за ул. „Втора“ и ул. „Трета“.\n"
+    "\t- Изградена е нова детска площадка в парк „Лаута“. Монтирани са и нови пейки.\n"
+)
+
+
+def test_a_planner_reviews_one_work_of_each_kind(browser: Any, tmp_path: Path) -> None:
+    """Confirm, edit a status, split, add — in Chromium, each stored with the planner's name."""
+    from pipeline import reviews
+    from pipeline.cli import main as build
+
+    if not install.is_up_to_date(VENDOR_DIR, install.install_hash()):
+        pytest.fail("vendored assets missing/stale: run `python -m dashboard.assets.install`")
+    report, out = tmp_path / "r.txt", tmp_path / "projects.geojson"
+    report.write_text(REVIEW_REPORT, encoding="utf-8")
+    args = ["--report", str(report), "--out", str(out), "--no-geocode", "--quiet"]
+    assert build([*args, "--corrections", str(tmp_path / "corrections.sqlite")]) == 0
+    env = {
+        **_env(tmp_path),
+        "PLOVDIV_PROJECTS": str(out),
+        "PLOVDIV_REPORT": str(report),
+        "PLOVDIV_REVIEWS_DIR": str(tmp_path / "rv"),
+    }
+    with streamlit_server(REPO_ROOT / "app.py", tmp_path / "review.log", env) as base:
+        s = Session(browser, base, height=1200)
+        try:
+            page = s.open("?view=review")
+            page.get_by_label("Вашето име").fill("Ана Планиращ")
+            page.get_by_label("Парола", exact=True).fill(PASSWORD)
+            page.get_by_role("button", name="Вход").click()
+            expect(page.get_by_text(re.compile("^Проверени: 0 от"))).to_be_visible()
+            s.shot("review")
+            started = time.monotonic()
+            page.get_by_role("button", name="Потвърди").click()
+            expect(page.get_by_text("Записано: Потвърди.")).to_be_visible()
+            expect(page.get_by_text(re.compile("^Проверени: 1 от"))).to_be_visible()
+            one_review_s = time.monotonic() - started
+            status = page.get_by_role("combobox", name="Статус").first
+            status.click()
+            page.get_by_role("option", name="Проектиране").click()
+            page.get_by_role("button", name="Запази промените").click()
+            expect(page.get_by_text("Записано: Запази промените.")).to_be_visible()
+            page.get_by_text("Раздели на няколко работи").click()
+            page.get_by_label("Части").fill(
+                "Първа част | completed | road\nВтора част | planned | road | 2022"
+            )
+            page.get_by_role("button", name="Раздели", exact=True).click()
+            expect(page.get_by_text("Записано: Раздели на няколко работи.")).to_be_visible()
+            page.get_by_text("Добави пропусната работа").click()
+            page.get_by_label("Име", exact=True).last.fill("Нови пейки в парк „Лаута“")
+            page.get_by_role("button", name="Добави", exact=True).click()
+            expect(page.get_by_text("Записано: Добави пропусната работа.")).to_be_visible()
+            s.shot("review_done")
+            s.assert_clean()
+        finally:
+            s.close()
+    decisions = reviews.list_decisions(tmp_path / "corrections.sqlite", "r.txt")
+    assert [str(d.action) for d in decisions] == ["confirm", "edit", "split", "add"]
+    assert {d.reviewer for d in decisions} == {"Ана Планиращ"}
+    assert decisions[1].changes["status"] == "design"
+    assert decisions[3].changes["name"] == "Нови пейки в парк „Лаута“"
+    assert one_review_s < 15, f"one review took {one_review_s:.1f} s"
+    (ARTIFACTS / "review_timing.txt").write_text(f"one confirm, click to next work: {one_review_s:.2f} s\n")
