@@ -34,6 +34,8 @@ from works.model import PlaceKind, ReviewState, WorkRecord
 from works.review import Action, make_decision, review_queue
 
 _CURRENT = "review_key"
+#: A key shown in a code span: only the characters keys are made of.
+_SAFE_KEY = re.compile(r"[^0-9A-Za-z.-]")
 _FLASH = "review_flash"
 #: The words that open a place name, and the kind the geocoder looks it up as.
 _PLACE_PREFIXES: tuple[tuple[str, PlaceKind], ...] = (
@@ -167,7 +169,7 @@ def _summary(record: WorkRecord, doubts: list[str], lang: Lang) -> None:
             if record.reviewed_by
             else ""
         ),
-        f"`{md_text(record.key)}` · {md_text(t('measure', lang))} {md_text(record.measure)}",
+        f"`{_SAFE_KEY.sub('', record.key)}` · {md_text(t('measure', lang))} {md_text(record.measure)}",
     ]
     if record.not_work:
         facts.append(f"**{md_text(t('review_not_work', lang))}:** {md_text(record.not_work)}")
@@ -317,9 +319,11 @@ def _add_form(record: WorkRecord, lines: tuple[str, ...], desk: _Desk) -> None:
         if s.strip()
     ]
     with st.form(f"review_add_{record.key}"):
+        here = next((i for i, (n, _) in enumerate(sentences) if n == record.source_line), 0)
         choice = st.selectbox(
             t("review_sentence", lang),
             list(range(len(sentences))),
+            index=here if sentences else None,
             format_func=lambda i: f"{sentences[i][0]}: {sentences[i][1][:140]}",
         )
         name = st.text_input(t("name", lang), max_chars=300, key=f"an_{record.key}")

@@ -540,17 +540,22 @@ def test_a_planner_reviews_one_work_of_each_kind(browser: Any, tmp_path: Path) -
             expect(page.get_by_text("Записано: Потвърди.")).to_be_visible()
             expect(page.get_by_text(re.compile("^Проверени: 1 от"))).to_be_visible()
             one_review_s = time.monotonic() - started
-            status = page.get_by_role("combobox", name="Статус").first
-            status.click()
-            page.get_by_role("option", name="Проектиране").click()
+            expect(page.get_by_role("button", name="Запази промените")).to_have_count(1)
+            status = page.locator('[data-testid="stForm"]').get_by_role("combobox", name="Статус")
+            status.click()  # the sidebar has a "Статус" filter too: this one is in the form
+            page.keyboard.type("Проектиране")
+            page.keyboard.press("Enter")
+            expect(status).to_have_value("Проектиране")
             page.get_by_role("button", name="Запази промените").click()
             expect(page.get_by_text("Записано: Запази промените.")).to_be_visible()
+            expect(page.get_by_label("Части")).to_have_count(1)  # the last screen's elements are gone
             page.get_by_text("Раздели на няколко работи").click()
             page.get_by_label("Части").fill(
                 "Първа част | completed | road\nВтора част | planned | road | 2022"
             )
             page.get_by_role("button", name="Раздели", exact=True).click()
             expect(page.get_by_text("Записано: Раздели на няколко работи.")).to_be_visible()
+            expect(page.get_by_label("Части")).to_have_count(1)
             page.get_by_text("Добави пропусната работа").click()
             page.get_by_label("Име", exact=True).last.fill("Нови пейки в парк „Лаута“")
             page.get_by_role("button", name="Добави", exact=True).click()
