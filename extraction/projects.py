@@ -174,7 +174,9 @@ class _GoalWorks:
         decision = decide_place_less(sent, previous_text)
         if decision is None:
             return
-        draft = WorkDraft([], decision, sent.line, sent.text, districts, short(sent.text), sent.end_line)
+        draft = WorkDraft(
+            [], decision, sent.line, sent.text, districts, short(sent.text), sent.end_line, key_name=""
+        )
         self._add(draft)
         # The goal's last record, as it always was (the sentence's own unless its words repeat
         # an earlier sentence of the report).
@@ -231,7 +233,11 @@ class _GoalWorks:
             name: str | None = goal_title(goal.text)
         else:
             work, name = WorkDecision(decision, f"{goal.text} {self.notes}"), None
-        self._add(WorkDraft(self.context.objects, work, line, source_text, districts, name, anchor=goal.text))
+        self._add(
+            WorkDraft(
+                self.context.objects, work, line, source_text, districts, name, anchor=goal.text, key_name=""
+            )
+        )
 
     def list_items_take_list_stage(self) -> None:
         """Give each bulleted item that states no stage the stage of the list around it.

@@ -49,11 +49,16 @@ class WorkDraft:
     end_line: int = 0
     anchor: str = ""
     categories: list[str] = field(default_factory=list)
+    #: What names the work in its anchor for its key when its ``name`` is a title made from the
+    #: anchor itself (a sentence's or a goal's): "" — so a better title never changes the key.
+    key_name: str | None = None
 
     @property
     def subject(self) -> list[str]:
-        """What the work is in its text: its place labels and its own name (``works.keys``)."""
-        return [*(p.display for p in self.places), self.name or ""]
+        """What the work is in its text: its place labels and the name the text gives it
+        (an initiative's title), never a title the rules made (``works.keys``)."""
+        own = (self.name or "") if self.key_name is None else self.key_name
+        return [*(p.display for p in self.places), own]
 
 
 def _template(name: str) -> str:

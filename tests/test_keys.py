@@ -118,3 +118,16 @@ def test_inserted_paragraphs_keep_other_keys_and_pins_follow_their_work(
     assert pinned[0]["precision"] == "manual"
     summary = register["metadata"]["corrections"]
     assert summary["applied"] == 1 and summary["orphaned"] == [2]
+
+
+def test_a_better_title_does_not_change_the_key(monkeypatch: pytest.MonkeyPatch, real_report: Path) -> None:
+    """Titles are the rules' words: retitling every sentence and goal record keeps every key."""
+    import extraction.projects as projects
+
+    outline = parse_outline(read_report(real_report))
+    before = [r.key for r in extract_projects(outline)]
+    monkeypatch.setattr(projects, "short", lambda text, limit=110: "Друго заглавие")
+    monkeypatch.setattr(projects, "goal_title", lambda goal: "Друго заглавие на цел")
+    after = extract_projects(outline)
+    assert any(r.name.startswith("Друго заглавие") for r in after)
+    assert [r.key for r in after] == before

@@ -5,10 +5,10 @@ Why: a planner's correction is stored against a work. The display id
 report, or a rule change that adds a record earlier in a goal, moves it onto another work —
 18 of 453 ids named a different work between two builds. The key is a hash of the text the
 work comes from (its sentence, or its goal line for a record made from the goal) and of what
-the work is in that text (its places, or its own name for an initiative or a place-less
-work). Text inserted or removed elsewhere, and rules that change other sentences, leave it
-unchanged. Editing the work's own sentence changes it: the correction is then reported as
-orphaned, never applied to another work.
+names the work in that text (its places, or the title the text gives an initiative; never a
+title the rules made, so retitling a work keeps its key). Text inserted or removed elsewhere,
+and rules that change other sentences, leave it unchanged. Editing the work's own sentence
+changes it: the correction is then reported as orphaned, never applied to another work.
 """
 
 from __future__ import annotations
