@@ -127,17 +127,6 @@ class RecordGeocode:
             district_approximate=self.district_approximate,
         )
 
-    def properties(self) -> dict[str, Any]:
-        """The register properties this adds (``districts`` is merged by the caller)."""
-        return {
-            "precision": self.precision,
-            "geocode_score": self.score,
-            "geocode_source": list(self.sources),
-            "geocode_matched": list(self.matched),
-            "geocode_flags": list(self.flags),
-            "district_approximate": self.district_approximate,
-        }
-
 
 class Resolver:
     """Resolves places against a gazetteer index and checks them against the city's extent."""

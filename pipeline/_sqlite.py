@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
-__all__ = ["connect", "transaction"]
+__all__ = ["connect", "transaction", "version"]
 
 
 def connect(db_path: Path, read_only: bool = False) -> sqlite3.Connection:
@@ -38,3 +38,17 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def version(db_path: Path, query: str) -> str:
+    """A string that changes whenever ``query``'s one row does: a cache key for the dashboard.
+
+    "none" when there is no database or no such table yet (nothing to show).
+    """
+    if not db_path.is_file():
+        return "none"
+    try:
+        with closing(connect(db_path, read_only=True)) as conn:
+            return repr(tuple(conn.execute(query).fetchone()))
+    except sqlite3.Error:
+        return "none"

@@ -30,6 +30,7 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from geo.districts import assign_districts
+from pipeline import _sqlite
 from pipeline._sqlite import connect, transaction
 from works.errors import PlovdivError
 from works.model import Location, Precision, WorkRecord
@@ -183,14 +184,7 @@ def delete_correction(db_path: Path, correction_id: int, user: str, now: str | N
 
 def version(db_path: Path) -> str:
     """A string that changes whenever the pins change (a cache key for the dashboard)."""
-    if not db_path.exists():
-        return "none"
-    try:
-        with closing(connect(db_path, read_only=True)) as conn:
-            row = conn.execute("SELECT count(*), max(id), max(deleted_at) FROM corrections").fetchone()
-    except sqlite3.Error as exc:
-        return f"error: {exc}"
-    return repr(tuple(row))
+    return _sqlite.version(db_path, "SELECT count(*), max(id), max(deleted_at) FROM corrections")
 
 
 def latest_by_work(pins: Sequence[Correction]) -> dict[str, Correction]:

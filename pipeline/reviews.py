@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline import _sqlite
 from pipeline._sqlite import connect, transaction
 from works.files import atomic_write_text
 from works.review import Decision, ReviewError
@@ -139,14 +140,7 @@ def list_decisions(db: Path, report: str) -> list[Decision]:
 
 def version(db: Path) -> str:
     """A string that changes whenever a decision is stored (a cache key for the dashboard)."""
-    if not db.is_file():
-        return "none"
-    try:
-        with closing(connect(db, read_only=True)) as conn:
-            row = conn.execute("SELECT count(*), max(seq) FROM reviews").fetchone()
-    except sqlite3.Error:
-        return "none"
-    return repr(tuple(row))
+    return _sqlite.version(db, "SELECT count(*), max(seq) FROM reviews")
 
 
 def pending(db: Path, report: str, applied: Iterable[str]) -> list[Decision]:
