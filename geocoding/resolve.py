@@ -222,6 +222,11 @@ class Resolver:
             out.geometry = cut.geometry
             out.precision = "segment"
             out.flags.extend(cut.flags)
+            names = dict(zip(("start", "end"), between, strict=False))
+            for note in cut.notes:
+                for label, bound in names.items():
+                    note = note.replace(f"the {label} bound", bound)
+                out.flags.append(f"{cut.flags[0] if cut.flags else 'segment'}: {note}")
             for m in bounds:
                 self._add_sources(out, m)
         else:
