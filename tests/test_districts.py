@@ -358,4 +358,9 @@ def test_membership_is_by_share_not_any_touch(tmp_path: Path) -> None:
     short_tail = LineString([(boundary_x - 0.02, 42.12), (boundary_x + 0.0003, 42.12)])  # ~25 m past it
     long_tail = LineString([(boundary_x - 0.02, 42.12), (boundary_x + 0.002, 42.12)])  # ~165 m past it
     result = assign_districts(gpd.GeoSeries([sliver, halves, short_tail, long_tail], crs=4326), gdf)
-    assert result["districts"].tolist() == [["Западен"], ["Южен", "Западен"], ["Западен"], ["Южен", "Западен"]]
+    assert result["districts"].tolist() == [
+        ["Западен"],
+        ["Южен", "Западен"],
+        ["Западен"],
+        ["Южен", "Западен"],
+    ]
