@@ -269,6 +269,7 @@ class Resolver:
         if isinstance(cut, Cut):
             out.geometry, out.precision = cut.geometry, "area"
             out.flags.extend(cut.flags)
+            out.flags.extend(f"{cut.flags[0]}: {note}" for note in cut.notes if cut.flags)
             if len(members) < len(place.get("streets") or []):
                 out.flags.append("block_member_missing")
             for m in members:

@@ -434,6 +434,8 @@ def _wide(poly: BaseGeometry) -> bool:
 class _Corners:
     points: list[Point] = field(default_factory=list)  # every crossing of two listed streets
     ring: list[Point] = field(default_factory=list)  # the block's corners, going round it
+    order: tuple[int, ...] = ()  # street indices going round: ring[k] joins order[k], order[k+1]
+    gaps: list[float] = field(default_factory=list)  # how far apart the two streets are at ring[k]
 
 
 def _corners(streets: Sequence[BaseGeometry]) -> _Corners:
@@ -468,6 +470,7 @@ def _corners(streets: Sequence[BaseGeometry]) -> _Corners:
             continue  # a ring and its reverse are the same ring
         order = (0, *perm)
         ring: list[Point] = []
+        gaps: list[float] = []
         total = 0.0
         for k in range(n):
             lo, hi = sorted((order[k], order[(k + 1) % n]))
@@ -475,23 +478,29 @@ def _corners(streets: Sequence[BaseGeometry]) -> _Corners:
                 break
             gap, cands = options[(lo, hi)]
             total += gap
+            gaps.append(gap)
             ring.append(min(cands, key=middle.distance))
         else:
             score = (round(total, 1), MultiPoint(ring).convex_hull.length)
             if best is None or score < best:
-                best, out.ring = score, ring
+                best, out.ring, out.order, out.gaps = score, ring, order, gaps
     return out
 
 
 def block_between(streets: Sequence[BaseGeometry]) -> Cut | Fail:
-    """The city block enclosed by the listed streets.
+    """The city block enclosed by the listed streets: a polygon that touches every one of them.
 
-    The streets' lines near their mutual crossings (the crossings' hull, buffered 100 m) are
-    noded and polygonised; faces thinner than a carriageway gap are dropped, and the largest
-    polygon of the rest, holes filled, is the block — flagged ``block_partial`` when some
-    listed street does not run along its outline (within :data:`BLOCK_TOUCH_M`). Where the
-    lines enclose nothing (a listed street stops short of another), the convex hull of the
-    block's corners (see :func:`_corners`) stands in, flagged ``block_hull``.
+    1. The streets' lines near their mutual crossings (the crossings' hull, buffered 100 m)
+       are noded and polygonised; faces thinner than a carriageway gap are dropped. Of the
+       faces and their unions with neighbours, the smallest whose outline comes within
+       :data:`BLOCK_TOUCH_M` of every listed street is the block (exact, no flag).
+    2. Else the outline is walked along the streets themselves: going round the block's
+       corners (:func:`_corners`), each side is its street followed between the two corners
+       (the street's own lines); where two neighbours do not meet, the gap between them
+       closes the ring and the block is flagged ``block_outline`` (explained in the notes).
+    3. Else (the sides do not make a plausible block) the corners' convex hull, flagged
+       ``block_hull``, and ``block_partial`` when it misses a listed street. A fallback is
+       always flagged; the notes say which streets the outline misses.
     """
     if len(streets) < 2:
         return Fail("no_intersection", "a block needs at least two streets")
@@ -501,16 +510,94 @@ def block_between(streets: Sequence[BaseGeometry]) -> Cut | Fail:
     region = MultiPoint(corners.points + corners.ring).convex_hull.buffer(100.0)
     lines = [s.intersection(region) for s in streets]
     noded = shapely.union_all([ln for ln in lines if not ln.is_empty])
-    faces = [f for f in polygonize(noded) if _wide(f)]
-    if faces:
-        union = shapely.union_all(faces)
-        polys = [p for p in getattr(union, "geoms", [union]) if isinstance(p, Polygon)]
-        block = Polygon(max(polys, key=lambda p: p.area).exterior)
-        outline = block.exterior
-        touching = sum(1 for s in streets if s.distance(outline) <= BLOCK_TOUCH_M)
-        flags = () if touching == len(streets) else ("block_partial",)
-        return Cut(block, flags)
+    faces = [Polygon(f.exterior) for f in polygonize(noded) if _wide(f)]
+    face = _touching_faces(faces, streets)
+    if face is not None:
+        return Cut(face)
+    walked = _walk_outline(streets, corners)
+    if walked is not None:
+        poly, gaps = walked
+        if not _missing(poly, streets):
+            if any(g > END_TOLERANCE_M for g in gaps):
+                far = ", ".join(f"{g:.0f} m" for g in gaps if g > END_TOLERANCE_M)
+                return Cut(
+                    poly, ("block_outline",), (f"neighbouring streets do not meet ({far} apart): joined",)
+                )
+            return Cut(poly)
     hull = MultiPoint(corners.ring).convex_hull if corners.ring else Polygon()
     if isinstance(hull, Polygon) and _wide(hull):
-        return Cut(hull, ("block_hull",))
+        missing = _missing(hull, streets)
+        flags = ("block_hull", "block_partial") if missing else ("block_hull",)
+        notes = (f"the outline misses listed street(s) {missing}",) if missing else ()
+        return Cut(hull, flags, notes)
     return Fail("no_intersection", f"the listed streets enclose no block ({len(corners.points)} crossings)")
+
+
+def _missing(poly: Polygon, streets: Sequence[BaseGeometry]) -> list[int]:
+    """Positions (1-based) of the listed streets the polygon's outline does not come near."""
+    outline = poly.exterior
+    return [i + 1 for i, s in enumerate(streets) if s.distance(outline) > BLOCK_TOUCH_M]
+
+
+def _touching_faces(faces: list[Polygon], streets: Sequence[BaseGeometry]) -> Polygon | None:
+    """The smallest face, or union of adjacent faces, whose outline touches every street."""
+    if not faces:
+        return None
+    faces = sorted(faces, key=lambda f: f.area)[:12]
+    best: Polygon | None = None
+    for size in range(1, min(len(faces), 4) + 1):
+        for combo in combinations(faces, size):
+            union = shapely.union_all(list(combo))
+            if not isinstance(union, Polygon):
+                continue  # not adjacent
+            poly = Polygon(union.exterior)
+            if _missing(poly, streets):
+                continue
+            if best is None or poly.area < best.area:
+                best = poly
+        if best is not None:
+            return best
+    return None
+
+
+def _walk_outline(streets: Sequence[BaseGeometry], corners: _Corners) -> tuple[Polygon, list[float]] | None:
+    """A polygon whose sides are the streets between consecutive corners, and the corner gaps."""
+    n = len(corners.ring)
+    if n < 3 or len(corners.order) != n:
+        return None
+    coords: list[tuple[float, float]] = []
+    for k in range(n):
+        a, b = corners.ring[k - 1], corners.ring[k]
+        street = streets[corners.order[k]]  # the street that joins ring[k-1] and ring[k]
+        side = _side(street, a, b)
+        if side is None:
+            return None
+        coords.extend((float(x), float(y)) for x, y, *_ in side.coords)
+    ring = Polygon(coords).buffer(0)
+    polys = [p for p in getattr(ring, "geoms", [ring]) if isinstance(p, Polygon)]
+    if not polys:
+        return None
+    poly = Polygon(max(polys, key=lambda p: p.area).exterior)
+    if not _wide(poly):
+        return None
+    return poly, list(corners.gaps)
+
+
+def _side(street: BaseGeometry, a: Point, b: Point) -> LineString | None:
+    """*street* followed from the point nearest *a* to the point nearest *b* (oriented a → b)."""
+    graph = _StreetGraph(street)
+    if not graph.segments:
+        return None
+    pa, pb = nearest_points(street, a)[0], nearest_points(street, b)[0]
+    na, nb = graph.insert(pa), graph.insert(pb)
+    if na == nb:
+        return None
+    dist = graph.distances(na)
+    if nb not in dist or dist[nb] > 3 * pa.distance(pb) + 100:
+        return None  # the street does not run between the corners: no side to walk
+    prev = graph.prevs[na]
+    path = [nb]
+    while path[-1] != na:
+        path.append(prev[path[-1]])
+    coords = [graph.coords[i] for i in reversed(path)]
+    return LineString([(a.x, a.y), *coords, (b.x, b.y)])

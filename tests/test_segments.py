@@ -6,6 +6,7 @@ Synthetic lines in EPSG:32635 pin the rules; real streets check that lengths are
 from __future__ import annotations
 
 import pytest
+import shapely
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
 
 from geocoding.lookup import GazetteerIndex, Match
@@ -69,10 +70,11 @@ def test_block_of_four_streets() -> None:
     assert isinstance(again, Cut) and again.geometry.area == pytest.approx(400 * 300)
 
 
-def test_block_with_a_street_stopping_short_is_a_hull() -> None:
-    # The east side stops 50 m short of the north street: no closed face, the corners' hull.
+def test_block_with_a_street_stopping_short_is_walked_along_the_streets() -> None:
+    # The east side stops 50 m short of the north street: no closed face; the outline is walked
+    # along the four streets and the 50 m gap is joined, flagged and explained.
     block = block_between([h(0), v(400, y2=250), h(300), v(0)])
-    assert isinstance(block, Cut) and block.flags == ("block_hull",)
+    assert isinstance(block, Cut) and block.flags == ("block_outline",) and "50 m" in block.notes[0]
     assert isinstance(block.geometry, Polygon)
     assert 0.8 * 400 * 300 < block.geometry.area <= 400 * 300 + 1
 
@@ -161,3 +163,21 @@ def test_real_segments_reach_their_bounds(real_index: GazetteerIndex) -> None:  
     assert isinstance(koprivshtitsa, Cut) and koprivshtitsa.flags == ()
     assert koprivshtitsa.geometry.geom_type == "MultiLineString" and len(koprivshtitsa.geometry.geoms) == 2
     assert koprivshtitsa.geometry.distance(botev) < 1 and koprivshtitsa.geometry.distance(peshtersko) < 1
+
+
+@needs_extract
+def test_real_blocks_touch_every_listed_street(real_index: GazetteerIndex) -> None:  # noqa: F811
+    """Issue #13: Тютюнев град's block lies between Иван Вазов and Дюстабанов, not across it."""
+
+    def street(name: str):
+        return real_index.geometry(real_index.lookup(name, "street").rows)
+
+    names = ("Иван Вазов", "Авксентий Велешки", "Цанко Дюстабанов", "Христо Ботев")
+    streets = [street(n) for n in names]
+    block = block_between(streets)
+    assert isinstance(block, Cut) and block.flags == ("block_outline",)  # Вазов stops ~90 m short
+    assert all(s.distance(block.geometry.exterior) < 30 for s in streets)
+    assert block.geometry.intersection(streets[2]).length < 30  # Дюстабанов is a side, not a diagonal
+    outline = block.geometry.exterior
+    near = outline.intersection(shapely.union_all(streets).buffer(30)).length / outline.length
+    assert near > 0.9
