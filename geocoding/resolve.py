@@ -188,6 +188,8 @@ class Resolver:
                 out.unresolved.append(_retext(miss, text, kind))
             else:
                 self._use(out, match, self.index.geometry(match.rows), match.precision)
+                if match.method == "part":
+                    out.flags.extend(["part_of", f"part_of: {match.name} (the whole object, not the part)"])
                 between = [str(b) for b in place.get("between") or []]
                 if kind in _ROAD_KINDS and match.kind in _ROAD_KINDS and len(between) == 2:
                     self._segment(out, between)
