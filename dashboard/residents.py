@@ -24,6 +24,7 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from dashboard import state
+from dashboard.escaping import md_text
 from dashboard.i18n import status_label, t, tm
 from dashboard.map_view import SearchPin, fit_districts, project_map, show_map
 from dashboard.page import ViewContext
@@ -137,6 +138,27 @@ def find_place(geocoder: Any, query: str) -> Place | None:
     return Place(label, lat, lon, _raw_geometry(raw) or Point(lon, lat))
 
 
+def suggestions(geocoder: Any, query: str, limit: int = 3) -> list[str]:
+    """Nearest names for a query that found nothing (a typo: "Кукущ" → "Кукуш"); [] if none.
+
+    Uses the geocoder's ``suggest`` when it has one (the offline geocoder: rapidfuzz over the
+    gazetteer's names); a Latin query is tried in Cyrillic first.
+    """
+    suggest = getattr(geocoder, "suggest", None)
+    if not callable(suggest):
+        return []
+    for q in (cyrillic_guess(query), query):
+        if not q:
+            continue
+        try:
+            found = [str(n) for n in suggest(q, limit=limit)]
+        except Exception:  # noqa: BLE001 - a geocoder bug must not take the page down
+            return []
+        if found:
+            return found
+    return []
+
+
 def nearby(records: pd.DataFrame, place: Place, radius_m: float) -> pd.DataFrame:
     """Located works within ``radius_m`` of the place, nearest first, with ``distance_m``."""
     located = records[records["located"]]
@@ -194,6 +216,12 @@ def render(ctx: ViewContext) -> None:
             place = find_place(geocoder, page.place.strip())
             if place is None:
                 st.warning(tm("place_not_found", lang, q=page.place.strip()))
+                close_names = suggestions(geocoder, page.place.strip())
+                if close_names:
+                    st.caption(
+                        ("Може би: " if lang == "bg" else "Did you mean: ")
+                        + ", ".join(f"„{md_text(n)}“" for n in close_names)
+                    )
             else:
                 st.success(tm("place_found", lang, name=place.label))
                 pin = SearchPin(place.lat, place.lon, place.label, page.radius)

@@ -24,6 +24,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point as GeoPoint
+from rapidfuzz import fuzz, process
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
@@ -31,6 +32,7 @@ from geo.extent import viewbox
 from geo.projection import to_metric, to_wgs84
 from geocoding.gazetteer import load_gazetteer
 from geocoding.lookup import GazetteerIndex, Match
+from geocoding.normalize import normalize, strip_prefix
 from works.files import atomic_write_text
 from works.settings import load_settings
 
@@ -46,6 +48,8 @@ NOMINATIM_MIN_DELAY_S = 1.0
 #: ``reverse`` answers with streets at most this far (metres) from the point.
 REVERSE_MAX_M = 500.0
 _STREET_KINDS = ("street", "boulevard")
+#: rapidfuzz WRatio a "did you mean" suggestion must reach (lower than a match's cutoff).
+SUGGEST_CUTOFF = 70.0
 
 
 class OfflineGeocoder(Geocoder):
@@ -85,6 +89,7 @@ class OfflineGeocoder(Geocoder):
             frame = gpd.read_file(Path(districts))
         self.districts = frame
         self._streets: tuple[shapely.STRtree, np.ndarray] | None = None
+        self._suggest_keys: tuple[list[str], list[str]] | None = None
 
     # --- geocode ------------------------------------------------------------------------------
 
@@ -105,11 +110,92 @@ class OfflineGeocoder(Geocoder):
         """
         if not isinstance(query, str) or not query.strip():
             raise GeocoderQueryError("query must be a non-empty place name")
+        if kind is None and strip_prefix(query)[0] == "district":
+            district = self._area_word(query, kind)  # "район Тракия": the district itself
+            if district is not None:
+                return district if exactly_one else [district]
         if exactly_one:
             found = self.index.lookup(query, kind)
-            return self._location(found, query) if isinstance(found, Match) else None
+            if isinstance(found, Match):
+                return self._location(found, query)
+            return self._area_word(query, kind)
         matches = self.index.candidates(query, kind, limit=limit or 5)
-        return [self._location(m, query) for m in matches] or None
+        answers = [self._location(m, query) for m in matches]
+        if not answers:
+            area = self._area_word(query, kind)
+            answers = [area] if area is not None else []
+        return answers or None
+
+    def _area_word(self, query: str, kind: str | None) -> Location | None:
+        """A query for a quarter or district ("жк Тракия", "ж.к. Тракия", "кв. X", "район Y").
+
+        Why: residents write the area word the way they say it; Тракия is a district and a
+        ж.к. (OSM has no place=suburb for it, only the district boundary and streets named
+        "ж.к. Тракия"). In order: a district polygon of that name, then any place of that name
+        (a quarter's streets, a park), never a bus stop.
+        """
+        prefix, bare = strip_prefix(query)
+        if kind is not None or prefix not in ("neighbourhood", "district") or not bare.strip():
+            return None
+        name = normalize(bare)
+        if self.districts is not None and len(self.districts):
+            for _, row in self.districts.iterrows():
+                if normalize(str(row["name"])) == name and not bool(row.get("unresolved", False)):
+                    return self._district_location(row, query)
+        found = self.index.lookup(bare, None)
+        return self._location(found, query) if isinstance(found, Match) else None
+
+    def _district_location(self, row: Any, query: str) -> Location:
+        geom = row.geometry
+        anchor = geom.representative_point()
+        minx, miny, maxx, maxy = geom.bounds
+        rel = row.get("osm_relation_id")
+        raw = {
+            "query": query,
+            "precision": "district",
+            "name": f"район {row['name']}",
+            "kind": "district",
+            "osm_type": "relation",
+            "osm_id": None if rel is None or rel != rel else int(rel),
+            "osm_ids": [] if rel is None or rel != rel else [f"relation/{int(rel)}"],
+            "score": 100.0,
+            "method": "district",
+            "key": normalize(str(row["name"])),
+            "lat": round(anchor.y, 6),
+            "lon": round(anchor.x, 6),
+            "boundingbox": [round(miny, 6), round(maxy, 6), round(minx, 6), round(maxx, 6)],
+            "geometry": shapely.geometry.mapping(geom),
+        }
+        return Location(f"район {row['name']}, Пловдив", (raw["lat"], raw["lon"]), raw)
+
+    def suggest(self, query: str, limit: int = 3) -> list[str]:
+        """The gazetteer names nearest to a query that found nothing ("Кукущ" → ["Кукуш", …]).
+
+        rapidfuzz WRatio over every name's key (bus stops excluded), at least
+        :data:`SUGGEST_CUTOFF`; one name per key, best first. For "did you mean …?" only:
+        a suggestion is never used as an answer.
+        """
+        if not isinstance(query, str) or not query.strip():
+            return []
+        key = normalize(query)
+        if not key:
+            return []
+        if self._suggest_keys is None:
+            seen: dict[str, str] = {}
+            for k, name, kind in zip(self.index.gdf["key"], self.index.names, self.index.kinds, strict=True):
+                if k and kind != "bus_stop" and k not in seen:
+                    seen[k] = str(name)
+            self._suggest_keys = (list(seen), list(seen.values()))
+        keys, names = self._suggest_keys
+        hits = process.extract(key, keys, scorer=fuzz.WRatio, score_cutoff=SUGGEST_CUTOFF, limit=limit * 3)
+        hits.sort(key=lambda h: (-h[1], abs(len(h[0]) - len(key)), h[0]))
+        out: list[str] = []
+        for _choice, _score, pos in hits:
+            if names[pos] not in out:
+                out.append(names[pos])
+            if len(out) >= limit:
+                break
+        return out
 
     def _location(self, match: Match, query: str) -> Location:
         metric = self.index.geometry(match.rows)
@@ -129,6 +215,9 @@ class OfflineGeocoder(Geocoder):
             "lat": round(anchor.y, 6),
             "lon": round(anchor.x, 6),
             "boundingbox": [round(miny, 6), round(maxy, 6), round(minx, 6), round(maxx, 6)],
+            # The place's whole shape (WGS 84 GeoJSON), so "within 500 m" of a street is
+            # measured from the street's nearest point, not from one point of it.
+            "geometry": shapely.geometry.mapping(self.index.geometry(match.rows, metric=False)),
         }
         return Location(f"{match.name}, Пловдив", (raw["lat"], raw["lon"]), raw)
 

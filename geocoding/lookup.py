@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from shapely.geometry.base import BaseGeometry
 
 from geo.projection import to_metric
-from geocoding.normalize import descriptors, normalize, strip_prefix
+from geocoding.normalize import descriptors, normalize, part_of, strip_prefix
 
 __all__ = [
     "FUZZY_CUTOFF",
@@ -137,7 +137,7 @@ class Match:
     kind: str
     name: str
     score: float
-    method: str  # exact | alt | descriptor | fuzzy
+    method: str  # exact | alt | descriptor | part | fuzzy
     key: str
 
     @property
@@ -226,6 +226,12 @@ class GazetteerIndex:
             found = self._pick(table.get(probe, []), group, probe, method, 100.0)
             if found is not None:
                 return found
+        whole = part_of(key)
+        if whole is not None:
+            # A part of a named object: the whole object, flagged by the caller (method "part").
+            found = self.lookup(whole, None)
+            if isinstance(found, Match):
+                return Match(found.rows, found.kind, found.name, found.score, "part", key)
         return self._fuzzy(key, kinds)
 
     def candidates(self, text: str, kind: str | None = None, limit: int = 5) -> list[Match]:

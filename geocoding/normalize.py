@@ -26,7 +26,15 @@ from typing import Any
 from extraction.places import PLACE_KINDS, RELATION_KINDS
 from geo.names import drop_stress, transliterate
 
-__all__ = ["PREFIX_KINDS", "bank_aliases", "descriptors", "normalize", "strip_prefix", "transliterate"]
+__all__ = [
+    "PREFIX_KINDS",
+    "bank_aliases",
+    "descriptors",
+    "normalize",
+    "part_of",
+    "strip_prefix",
+    "transliterate",
+]
 
 #: Every kind :func:`strip_prefix` can return: the register's place kinds that have a name.
 PREFIX_KINDS: tuple[str, ...] = tuple(k for k in PLACE_KINDS if k not in RELATION_KINDS)
@@ -66,6 +74,20 @@ def bank_aliases() -> dict[str, dict[str, str]]:
                 f"name_variants.toml: bank_aliases.{alias} needs street, river, bank=north|south"
             )
     return table
+
+
+@lru_cache(maxsize=1)
+def _parts() -> dict[str, str]:
+    return {normalize(part): whole for part, whole in _tables().get("parts", {}).items()}
+
+
+def part_of(key: str) -> str | None:
+    """``[parts]``: the named object a part belongs to ("Форум Север" → "Античен форум"), by key.
+
+    Why: the report names wings and halls of objects OSM maps whole; the part is located at
+    the whole object and flagged, never passed off as the part itself.
+    """
+    return _parts().get(key)
 
 
 @lru_cache(maxsize=1)

@@ -114,6 +114,8 @@ class RecordGeocode:
     metric: BaseGeometry | None = None  # the same geometry in EPSG:32635, for the district join
     districts: list[str] = field(default_factory=list)
     district_approximate: bool = False
+    #: Districts the record's own places are (a ``district`` place: "нова ДГ в район „Южен“").
+    place_districts: list[str] = field(default_factory=list)
 
     def to_location(self) -> Location:
         """The domain's :class:`works.model.Location` of this result (WGS 84 GeoJSON geometry)."""
@@ -175,6 +177,8 @@ class Resolver:
                 out.unresolved.append(_retext(miss, text, kind))
             else:
                 self._use(out, match, self.index.geometry(match.rows), match.precision)
+                if match.method == "part":
+                    out.flags.extend(["part_of", f"part_of: {match.name} (the whole object, not the part)"])
                 between = [str(b) for b in place.get("between") or []]
                 if kind in _ROAD_KINDS and match.kind in _ROAD_KINDS and len(between) == 2:
                     self._segment(out, between)
@@ -211,6 +215,11 @@ class Resolver:
             out.geometry = cut.geometry
             out.precision = "segment"
             out.flags.extend(cut.flags)
+            names = dict(zip(("start", "end"), between, strict=False))
+            for note in cut.notes:
+                for label, bound in names.items():
+                    note = note.replace(f"the {label} bound", bound)
+                out.flags.append(f"{cut.flags[0] if cut.flags else 'segment'}: {note}")
             for m in bounds:
                 self._add_sources(out, m)
         else:
@@ -251,6 +260,7 @@ class Resolver:
         if isinstance(cut, Cut):
             out.geometry, out.precision = cut.geometry, "area"
             out.flags.extend(cut.flags)
+            out.flags.extend(f"{cut.flags[0]}: {note}" for note in cut.notes if cut.flags)
             if len(members) < len(place.get("streets") or []):
                 out.flags.append("block_member_missing")
             for m in members:
@@ -293,6 +303,18 @@ class Resolver:
         return self._resolve([place.as_dict() for place in record.places], record.districts)
 
     def _resolve(self, places: Sequence[Mapping[str, Any]], districts: Sequence[str]) -> RecordGeocode:
+        result = self._resolve_places(places, districts)
+        known = set(PLOVDIV_DISTRICTS.values())
+        result.place_districts = [
+            name
+            for p in places
+            if p.get("kind") == "district"
+            for name in [_district_name(str(p.get("name") or p.get("text") or ""))]
+            if name in known
+        ]
+        return result
+
+    def _resolve_places(self, places: Sequence[Mapping[str, Any]], districts: Sequence[str]) -> RecordGeocode:
         results = [self.resolve_place(p) for p in places]
         unresolved = [u for r in results for u in r.unresolved]
         flags = sorted({f for r in results for f in r.flags})
@@ -330,7 +352,11 @@ class Resolver:
         return RecordGeocode(None, "city", None, ["rule:city_wide"], [], flags, unresolved)
 
     def assign(self, records: Sequence[RecordGeocode], named: Sequence[Sequence[str]]) -> None:
-        """Fill each record's ``districts``: the text's plus the spatial join (in place).
+        """Fill each record's ``districts`` (in place).
+
+        A record with geometry gets the districts the geometry lies in (by share, see
+        ``geo.districts.assign_districts``) plus those its own places are; one without gets
+        the districts its text names.
 
         One spatial join for all records (``geo.districts.assign_districts``). A geometry only
         in the unresolved Южен/Западен area gets the district its text names among the
@@ -351,7 +377,11 @@ class Resolver:
         for i, rec in enumerate(records):
             text = list(named[i])
             found, candidates = spatial.get(i, ([], []))
-            names = set(text) | set(found)
+            # A located work takes the districts of its own place only: a district the
+            # sentence names for another place is not this work's (Гребна база is not in
+            # Южен because ул. „Кукуш“ in the same sentence is).
+            own = rec.place_districts if rec.metric is not None else text
+            names = set(own) | set(found)
             if not found and candidates and rec.metric is not None:
                 chosen = [c for c in candidates if c in text] or [self._nearest(rec.metric, candidates)]
                 names |= set(chosen)
@@ -365,6 +395,11 @@ class Resolver:
             key=lambda n: min((g.distance(geom) for g in frame.geometry[frame["name"] == n]), default=1e12),
         )
         return best
+
+
+def _district_name(text: str) -> str:
+    """ "район „Южен“" → "Южен" (the register's district place names carry the prefix or not)."""
+    return strip_prefix(text)[1].strip(' „“"”') if text else ""
 
 
 def _fallback_streets(resolver: Resolver, out: PlaceResult, members: Sequence[Match]) -> None:

@@ -11,7 +11,15 @@ from shapely.geometry import LineString, Polygon
 
 from dashboard import basemap
 from dashboard.planners import district_category_table, district_stats, road_lengths
-from dashboard.residents import Place, circle_bounds, cyrillic_guess, find_place, load_geocoder, nearby
+from dashboard.residents import (
+    Place,
+    circle_bounds,
+    cyrillic_guess,
+    find_place,
+    load_geocoder,
+    nearby,
+    suggestions,
+)
 from tests.dashboard_fakes import BrokenGeocoder, FakeGeocoder
 from works.settings import load_settings
 
@@ -30,6 +38,24 @@ def test_find_place_handles_misses_and_broken_geocoders() -> None:
     assert place is not None and place.label == "ул. „Кукуш“" and (place.lat, place.lon) == (42.1302, 24.7351)
     assert find_place(FakeGeocoder(), "Никъде") is None
     assert find_place(BrokenGeocoder(), "ул. Кукуш") is None
+
+
+def test_a_typo_gets_the_nearest_names() -> None:
+    class Suggesting(FakeGeocoder):
+        def suggest(self, query: str, limit: int = 3) -> list[str]:
+            return ["Кукуш"] if "кукущ" in query.lower() else []
+
+    assert suggestions(Suggesting(), "Кукущ") == ["Кукуш"]
+    assert suggestions(Suggesting(), "Kukusht") == ["Кукуш"]  # Latin: tried in Cyrillic ("кукущ")
+    assert suggestions(Suggesting(), "Никъде") == []
+    assert suggestions(FakeGeocoder(), "Кукущ") == []  # a geocoder without suggest
+    assert suggestions(BrokenGeocoder(), "Кукущ") == []
+
+
+def test_a_street_place_is_measured_from_its_nearest_point(register) -> None:
+    """Issue #13: with the street's whole line, "within 500 m" is from its nearest point."""
+    far_end = Place("x", 42.1302, 24.7351, LineString([(24.7351, 42.1302), (24.7475, 42.1262)]))
+    assert "t-segment" in nearby(register.records, far_end, 50)["id"].tolist()
 
 
 def test_geocoder_loading_reports_why_it_is_missing() -> None:

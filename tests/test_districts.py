@@ -345,3 +345,22 @@ def test_real_assign_districts(plovdiv: gpd.GeoDataFrame) -> None:
     assert result["unresolved_only"].tolist() == [False, True, False]
     assert result["candidates"].iloc[1] == ["Южен", "Западен"]
     assert result["districts"].iloc[2] == ["Централен"]
+
+
+def test_membership_is_by_share_not_any_touch(tmp_path: Path) -> None:
+    """Issue #13: a block 1.7% in the neighbouring district belongs to one district only."""
+    from shapely.geometry import box
+
+    gdf = build_districts(write_grid_extract(tmp_path / "complete.osm.pbf"))
+    boundary_x = 24.72  # Западен | Южен in the grid extract (see the line test above)
+    sliver = box(boundary_x - 0.01, 42.115, boundary_x + 0.0002, 42.125)  # ~2% east of it
+    halves = box(boundary_x - 0.005, 42.115, boundary_x + 0.005, 42.125)
+    short_tail = LineString([(boundary_x - 0.02, 42.12), (boundary_x + 0.0003, 42.12)])  # ~25 m past it
+    long_tail = LineString([(boundary_x - 0.02, 42.12), (boundary_x + 0.002, 42.12)])  # ~165 m past it
+    result = assign_districts(gpd.GeoSeries([sliver, halves, short_tail, long_tail], crs=4326), gdf)
+    assert result["districts"].tolist() == [
+        ["Западен"],
+        ["Южен", "Западен"],
+        ["Западен"],
+        ["Южен", "Западен"],
+    ]

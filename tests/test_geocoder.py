@@ -97,6 +97,26 @@ def test_real_extract(real_gazetteer, real_districts) -> None:  # noqa: F811
     assert back.raw["name"] == "Княз Александър I Батенберг"
 
 
+@needs_extract
+def test_residents_queries_on_the_real_extract(real_gazetteer, real_districts) -> None:  # noqa: F811
+    """Issue #13: area words, the whole shape in ``raw``, suggestions for a typo."""
+    from shapely.geometry import shape
+
+    geo = OfflineGeocoder(real_gazetteer, real_districts)
+    for query in ("жк Тракия", "ж.к. Тракия", "ж. к. Тракия", "кв. Тракия", "район Тракия"):
+        loc = geo.geocode(query)
+        assert loc is not None and loc.raw["kind"] == "district" and loc.raw["name"] == "район Тракия", query
+        assert shape(loc.raw["geometry"]).area > 0.0005  # the district polygon (~14 km²)
+    assert geo.geocode("кв. Каменица").raw["kind"] == "neighbourhood"  # a real place=suburb wins
+    street = geo.geocode("ул. „Кукуш“")
+    line = shape(street.raw["geometry"])
+    assert line.geom_type in ("LineString", "MultiLineString") and line.length > 0.005  # the whole street
+    assert geo.geocode("Кукущ") is None
+    assert geo.suggest("Кукущ")[0] == "Кукуш"
+    assert geo.suggest("ул. Кукущ")[0] == "Кукуш"
+    assert geo.suggest("") == []
+
+
 # --- Nominatim wrapper (fake backend) ---------------------------------------------------------------
 
 

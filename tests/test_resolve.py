@@ -221,6 +221,21 @@ def test_report_records_on_the_real_extract(real_resolver: Resolver) -> None:  #
     }
     rec = _geocode(real_resolver, _record([marica], ["Източен"]))
     assert rec.precision == "segment" and 600 < rec.metric.length < 1_100
-    assert rec.districts == ["Северен", "Източен"]  # the spatial join adds the bank's district
+    # The work's own place decides: the north bank is in Северен; a district the sentence names
+    # for another place (Източен here) is not given to it (issue #13).
+    assert rec.districts == ["Северен"]
     school = _geocode(real_resolver, _record([{"text": "СУ", "kind": "school", "name": "СУ „Найден Геров“"}]))
     assert school.precision == "facility" and school.sources == ["way/94400045"]
+
+
+@needs_extract
+def test_old_names_and_parts_on_the_real_extract(real_resolver: Resolver) -> None:  # noqa: F811
+    """Issue #13: an old name finds the object; a part resolves to the whole, flagged."""
+    onco = {"text": "„Комплексен онкологичен център – Пловдив“ ЕООД", "kind": "facility"}
+    rec = _geocode(real_resolver, _record([onco]))
+    assert rec.precision == "facility" and rec.sources == ["relation/2007573"]  # Онкологичен диспансер
+    chomakov = {"text": "Къщата на др. Ст. Чомаков", "kind": "facility"}
+    assert _geocode(real_resolver, _record([chomakov])).sources == ["way/205315257"]
+    forum = {"text": "Форум Север", "kind": "facility"}
+    part = _geocode(real_resolver, _record([forum]))
+    assert part.sources == ["relation/7292481"] and "part_of" in part.flags  # Античен форум
