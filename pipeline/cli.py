@@ -19,7 +19,6 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -150,8 +149,8 @@ def _apply_corrections(
 
 def _apply_reviews(
     records: list[WorkRecord], settings: Settings, sha: str
-) -> tuple[list[WorkRecord], dict[str, list[str]], dict[str, Any]]:
-    """Review decisions (repository file ∪ database) applied; districts they set; a summary."""
+) -> tuple[list[WorkRecord], dict[str, Any]]:
+    """Review decisions (repository file ∪ database) applied, and a summary."""
     review_file = settings.reviews_file()
     decisions, note = reviews.load_decisions(settings.corrections_db, review_file, settings.report.name, sha)
     applied = apply_decisions(records, decisions)
@@ -171,7 +170,7 @@ def _apply_reviews(
     }
     if note:
         info["note"] = note
-    return applied.records, applied.districts, info
+    return applied.records, info
 
 
 def run(
@@ -179,9 +178,10 @@ def run(
 ) -> tuple[list[WorkRecord], dict[str, Any], StageResult | None]:
     """Every stage; writes the register (and unresolved.csv) atomically. Raises PlovdivError."""
     records, meta = build_register(settings.report)
-    set_districts: dict[str, list[str]] = {}
     if apply_reviews:
-        records, set_districts, meta["reviews"] = _apply_reviews(records, settings, meta["source_sha256"])
+        # A reviewer's districts are the districts the text gives the work: geocoding adds
+        # those its own geometry lies in, as for any record.
+        records, meta["reviews"] = _apply_reviews(records, settings, meta["source_sha256"])
     else:
         meta["reviews"] = None  # the raw extractor output (--no-reviews)
     stage: StageResult | None = None
@@ -197,10 +197,6 @@ def run(
             "attribution": f"{OSM_ATTRIBUTION}, ODbL 1.0",
             "unresolved": settings.unresolved.name,
         }
-    if set_districts:  # a reviewer's districts win over the text's and the spatial join
-        records = [
-            replace(r, districts=set_districts[r.key]) if r.key in set_districts else r for r in records
-        ]
     records, pins = _apply_corrections(records, settings, districts)
     if pins:
         meta["corrections"] = pins

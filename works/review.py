@@ -289,8 +289,6 @@ class Applied:
     records: list[WorkRecord]
     applied: list[Decision] = field(default_factory=list)
     orphaned: list[Decision] = field(default_factory=list)
-    #: The districts a reviewer set, by key: they win over the spatial join at build time.
-    districts: dict[str, list[str]] = field(default_factory=dict)
 
     def counts(self) -> Counter[str]:
         """Applied decisions by action (``split`` counts records split, ``added`` works added)."""
@@ -366,8 +364,6 @@ def apply_decisions(records: Sequence[WorkRecord], decisions: Iterable[Decision]
             out[i] = _stamp(replace(rec, not_work="", merged_into=""), d, state)
         elif d.action is Action.EDIT:
             out[i] = _stamp(_changed(rec, d.changes), d, kept or ReviewState.CORRECTED)
-            if "districts" in d.changes:
-                result.districts[rec.key] = list(d.changes["districts"])
         elif d.action is Action.NOT_WORK:
             out[i] = _stamp(replace(rec, not_work=d.reason, merged_into=""), d, kept or ReviewState.REVIEWED)
         elif d.action is Action.MERGE:
