@@ -157,6 +157,21 @@ TEXT: dict[str, dict[Lang, str]] = {
     "any": {"bg": "Всички", "en": "All"},
     "search": {"bg": "Търсене (кирилица или латиница)", "en": "Search (Cyrillic or Latin)"},
     "reset": {"bg": "Изчисти филтрите", "en": "Reset filters"},
+    "search_placeholder": {
+        "bg": "име или място: ул. Кукуш, жк Тракия, Kukush",
+        "en": "name or place: ul. Kukush, Trakia",
+    },
+    "show_on_map": {"bg": "Покажи на картата", "en": "Show on the map"},
+    "on_map_title": {"bg": "На картата: {n}", "en": "On the map: {n}"},
+    "on_map_hint": {
+        "bg": "Подредени по име; щракнете върху име, за да видите работата на картата.",
+        "en": "Sorted by name; click a name to see the work on the map.",
+    },
+    "no_results": {
+        "bg": "Нито една работа не отговаря на търсенето и филтрите. "
+        "Опитайте с друга дума или изчистете филтрите.",
+        "en": "No work matches the search and the filters. Try another word or reset the filters.",
+    },
     "no_district": {"bg": "Без район", "en": "No district"},
     "unresolved_district": {"bg": "неуточнена граница", "en": "boundary not resolved"},
     "shown": {
@@ -326,6 +341,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "by_status_category": {"bg": "По статус и категория", "en": "By status and category"},
     "works_list": {"bg": "Проекти", "en": "Projects"},
+    "works_list_n": {"bg": "Всички проекти ({n})", "en": "All projects ({n})"},
     "export": {"bg": "Изтегляне", "en": "Download"},
     "export_html": {"bg": "Обобщение (HTML с карта)", "en": "Summary (HTML with map)"},
     "export_csv": {"bg": "Таблица (CSV)", "en": "Table (CSV)"},
@@ -342,6 +358,71 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "Map: © OpenStreetMap contributors (ODbL)",
     },
 }
+
+
+#: Streamlit's own interface strings (not settable from Python) in Bulgarian: exact texts,
+#: and patterns for texts with a number in them. Applied in the page by a small script.
+STREAMLIT_BG: dict[str, str] = {
+    "Select all": "Избери всички",
+    "No results": "Няма резултати",
+    "Browse files": "Избери файл",
+    "Upload": "Качи",
+    "Drag and drop file here": "Пуснете файла тук",
+    "Drag and drop files here": "Пуснете файловете тук",
+    "Press Enter to apply": "Enter за прилагане",
+    "Press Enter to submit form": "Enter за изпращане",
+    "Clear all": "Изчисти всички",
+    "Clear value": "Изчисти",
+    "Remove": "Премахни",
+    "Running...": "Зарежда се…",
+    "Stop": "Спри",
+    "Download as CSV": "Изтегли като CSV",
+    "Search": "Търсене",
+    "Fullscreen": "На цял екран",
+    "Close fullscreen": "Изход от цял екран",
+    "Show password text": "Покажи паролата",
+    "Hide password text": "Скрий паролата",
+    "Delete": "Изтрий",
+    "Show/hide columns": "Покажи/скрий колони",
+}
+STREAMLIT_BG_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"^Limit (\\d+(?:\\.\\d+)?)\\s*MB per file(.*)$", "До $1 MB на файл$2"),
+    (r"^(\\d+) selected$", "избрани: $1"),
+)
+
+
+def streamlit_strings_script(lang: Lang) -> str:
+    """A script that puts Streamlit's own strings (dropdowns, uploader, tables) into Bulgarian.
+
+    Installed once per browser tab; it follows the page's language (``<html lang>``), so the
+    English toggle gets Streamlit's English back on the next change.
+    """
+    import json
+
+    exact = json.dumps(STREAMLIT_BG, ensure_ascii=False)
+    patterns = json.dumps([[p, r] for p, r in STREAMLIT_BG_PATTERNS], ensure_ascii=False)
+    return (
+        "<script>(function(){var doc=window.parent&&window.parent.document||document;"
+        f"doc.documentElement.lang='{'bg' if lang == 'bg' else 'en'}';"
+        "if(doc.documentElement.dataset.pvBg){return;}doc.documentElement.dataset.pvBg='1';"
+        f"var exact={exact};var pats={patterns}.map(function(p){{return [new RegExp(p[0]),p[1]];}});"
+        "function tr(s){if(doc.documentElement.lang!=='bg'){return null;}var k=s.trim();"
+        "if(exact[k]){return s.replace(k,exact[k]);}"
+        "for(var i=0;i<pats.length;i++){if(pats[i][0].test(k)){"
+        "return s.replace(k,k.replace(pats[i][0],pats[i][1]));}}"
+        "return null;}"
+        "function walk(root){var w=doc.createTreeWalker(root,NodeFilter.SHOW_TEXT);var n;"
+        "while((n=w.nextNode())){var v=tr(n.nodeValue);if(v!==null&&v!==n.nodeValue){n.nodeValue=v;}}"
+        "if(root.querySelectorAll){root.querySelectorAll('[placeholder],[aria-label],[title]').forEach(function(e){"
+        "['placeholder','aria-label','title'].forEach(function(a){var x=e.getAttribute(a);if(x){var v=tr(x);"
+        "if(v!==null&&v!==x){e.setAttribute(a,v);}}});});}}"
+        "walk(doc.body);new MutationObserver(function(ms){ms.forEach(function(m){"
+        "if(m.type==='characterData'){var v=tr(m.target.nodeValue);"
+        "if(v!==null&&v!==m.target.nodeValue){m.target.nodeValue=v;}}"
+        "else{m.addedNodes.forEach(function(x){if(x.nodeType===3){var v=tr(x.nodeValue);"
+        "if(v!==null&&v!==x.nodeValue){x.nodeValue=v;}}else if(x.nodeType===1){walk(x);}});}});})"
+        ".observe(doc.body,{childList:true,subtree:true,characterData:true});})();</script>"
+    )
 
 
 def t(key: str, lang: Lang, **values: object) -> str:

@@ -143,7 +143,7 @@ def test_invalid_url_values_are_reported_and_state_goes_to_the_url(app_env: Path
     assert "status=bogus" in warning and "lang=xx" in warning and "my=Нигде" in warning
     assert at.query_params["status"] in ("stalled", ["stalled"])
     assert "lang" not in at.query_params
-    by_label(at.sidebar.text_input, "Търсене (кирилица или латиница)").set_value("парк").run()
+    by_label(at.text_input, "Търсене (кирилица или латиница)").set_value("парк").run()
     assert at.query_params["q"] in ("парк", ["парк"])
 
 
