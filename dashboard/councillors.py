@@ -21,7 +21,7 @@ from dashboard.tables import works_table
 from dashboard.works_list import sort_by_name
 
 #: The summary's map on screen and on paper (it and every work fit one A4 page).
-SUMMARY_MAP_HEIGHT = 420
+SUMMARY_MAP_HEIGHT = 380
 
 
 def status_category_table(rows: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -159,34 +159,35 @@ def render(ctx: ViewContext) -> None:
     _print_table(summary_works_table(rows, lang, ctx.district_label), index=False)
     if present:
         return
-    st.subheader(t("export", lang))
-    stem = "plovdiv-" + (
-        ctx.register.districts.set_index("name").loc[district, "name_en"] if district else "city"
-    )
-    stem = stem.lower().replace(" / ", "-").replace(" ", "-")
-    c1, c2, c3 = st.columns(3)
-    c1.download_button(
-        t("export_html", lang),
-        data=lambda: summary_html(ctx, district, rows, title),
-        file_name=f"{stem}-summary.html",
-        mime="text/html",
-        on_click="ignore",
-        key="dl_html",
-    )
-    c2.download_button(
-        t("export_csv", lang),
-        data=lambda: export.records_csv(rows, lang),
-        file_name=f"{stem}-projects.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="dl_csv",
-    )
-    c3.download_button(
-        t("export_geojson", lang),
-        data=lambda: export.records_geojson(rows, ctx.register.metadata),
-        file_name=f"{stem}-projects.geojson",
-        mime="application/geo+json",
-        on_click="ignore",
-        key="dl_geojson",
-    )
-    st.caption(t("print_hint", lang))
+    with st.container(key="pv_exports"):  # not printed
+        st.subheader(t("export", lang))
+        stem = "plovdiv-" + (
+            ctx.register.districts.set_index("name").loc[district, "name_en"] if district else "city"
+        )
+        stem = stem.lower().replace(" / ", "-").replace(" ", "-")
+        c1, c2, c3 = st.columns(3)
+        c1.download_button(
+            t("export_html", lang),
+            data=lambda: summary_html(ctx, district, rows, title),
+            file_name=f"{stem}-summary.html",
+            mime="text/html",
+            on_click="ignore",
+            key="dl_html",
+        )
+        c2.download_button(
+            t("export_csv", lang),
+            data=lambda: export.records_csv(rows, lang),
+            file_name=f"{stem}-projects.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="dl_csv",
+        )
+        c3.download_button(
+            t("export_geojson", lang),
+            data=lambda: export.records_geojson(rows, ctx.register.metadata),
+            file_name=f"{stem}-projects.geojson",
+            mime="application/geo+json",
+            on_click="ignore",
+            key="dl_geojson",
+        )
+        st.caption(t("print_hint", lang))

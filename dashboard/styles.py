@@ -138,7 +138,10 @@ PAGE_CSS = """
   [data-testid="stMetricValue"] {font-size: 14pt !important;}
   [data-testid="stMetricLabel"] p {font-size: 8pt !important;}
   iframe {width: 100% !important; page-break-inside: avoid; break-inside: avoid;}
-  .pv-print-table {font-size: 7.5pt !important;}
+  .pv-print-table {font-size: 7pt !important; line-height: 1.2 !important;}
+  .pv-print-table th, .pv-print-table td {padding: 0 3px !important;}
+  /* A district summary is its own page: its title stands in for the page's. */
+  [data-testid="stMainBlockContainer"]:has(.pv-print-table) h1, .st-key-pv_exports {display: none !important;}
 }
 .pv-print-table {border-collapse: collapse; width: 100%; font-size: .85rem;}
 .pv-print-table th, .pv-print-table td {border: 1px solid rgba(128,128,128,.45); padding: 2px 6px;
