@@ -173,6 +173,12 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "No work matches the search and the filters. Try another word or reset the filters.",
     },
     "no_district": {"bg": "Без район", "en": "No district"},
+    "manual_source": {
+        "bg": "ръчна корекция №{id} от планиращ, {date}",
+        "en": "manual correction #{id} by a planner, {date}",
+    },
+    "in_latin": {"bg": "на латиница", "en": "Bulgarian original in Latin letters"},
+    "boundary_gap": {"bg": "{d} — неуточнена граница", "en": "{d} — boundary not resolved"},
     "unresolved_district": {"bg": "неуточнена граница", "en": "boundary not resolved"},
     "shown": {
         "bg": "{shown} от {total} проекта отговарят на филтрите: {located} на картата, "
@@ -260,6 +266,12 @@ TEXT: dict[str, dict[Lang, str]] = {
     "total": {"bg": "Общо", "en": "Total"},
     "area_km2": {"bg": "Площ, км²", "en": "Area, km²"},
     "per_km2": {"bg": "На км²", "en": "Per km²"},
+    "chart_districts_only": {
+        "bg": "Графиките сравняват районите: без {none} работи без район (главно за целия град) "
+        "и {gap} в неуточнената граница.",
+        "en": "The charts compare districts: leaving out {none} works with no district (mostly "
+        "city-wide) and {gap} in the unresolved boundary gap.",
+    },
     "multi_district_note": {
         "bg": "Проект в няколко района се брои във всеки от тях.",
         "en": "A project in several districts counts in each of them.",
@@ -309,6 +321,12 @@ TEXT: dict[str, dict[Lang, str]] = {
     "corrections_list": {"bg": "Записани корекции", "en": "Saved corrections"},
     "delete": {"bg": "Изтрий №{id}", "en": "Delete #{id}"},
     "deleted": {"bg": "Корекция №{id} е изтрита.", "en": "Correction #{id} deleted."},
+    "delete_confirm": {
+        "bg": "Да се изтрие ли корекция №{id}? Работата ще се върне на предишното си място за всички.",
+        "en": "Delete correction #{id}? The work goes back to its former place for everyone.",
+    },
+    "delete_yes": {"bg": "Да, изтрий №{id}", "en": "Yes, delete #{id}"},
+    "cancel": {"bg": "Отказ", "en": "Cancel"},
     "corrections_error": {
         "bg": "Корекциите не са достъпни: {error}",
         "en": "Corrections unavailable: {error}",
@@ -316,12 +334,17 @@ TEXT: dict[str, dict[Lang, str]] = {
     # report upload
     "upload_title": {"bg": "Друг отчет", "en": "Another report"},
     "upload_label": {
-        "bg": "Отчет (.txt, до 5 MB) — показва извлечения регистър, без да го записва",
-        "en": "Report (.txt, up to 5 MB) — shows its extracted register without saving it",
+        "bg": "Отчет (.txt, до 5 MiB) — показва извлечения регистър, без да го записва",
+        "en": "Report (.txt, up to 5 MiB) — shows its extracted register without saving it",
     },
     "upload_too_big": {
-        "bg": "Файлът е {size} байта; позволени са до {limit}.",
-        "en": "The file is {size} bytes; up to {limit} are allowed.",
+        "bg": "Файлът е {mib} MiB ({size} байта); позволени са до 5 MiB ({limit} байта).",
+        "en": "The file is {mib} MiB ({size} bytes); up to 5 MiB ({limit} bytes) are allowed.",
+    },
+    "upload_empty": {"bg": "Файлът {name} е празен.", "en": "The file {name} is empty."},
+    "upload_not_report": {
+        "bg": "това не е текст на отчет (празен, двоичен или без приоритети и мерки)",
+        "en": "not the text of a report",
     },
     "upload_wrong_type": {"bg": "Позволени са само .txt файлове.", "en": "Only .txt files are allowed."},
     "upload_error": {

@@ -13,6 +13,7 @@ Text from the report is escaped here (``escaping.html_text``) before it becomes 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,7 @@ from dashboard.styles import (
 )
 from dashboard.tables import render_unlocated
 from dashboard.works_list import render_works_list
+from geocoding.normalize import transliterate
 from works.settings import OSM_ATTRIBUTION
 
 PLOVDIV_CENTER = (42.1426, 24.7496)
@@ -213,6 +215,22 @@ class DataLayer(Layer):
         self.bind_texts = _BIND_TEXTS.js_code
 
 
+_MANUAL_RE = re.compile(r"manual correction #(\d+) by .*? at (\d{4}-\d{2}-\d{2})\S*")
+
+
+def public_source(source: str, lang: Lang) -> str:
+    """The geocode source as the public sees it: a pin says when, never who (in ``lang``)."""
+    return _MANUAL_RE.sub(lambda m: t("manual_source", lang, id=m.group(1), date=m.group(2)), source)
+
+
+def _latin(text: str, lang: Lang) -> str:
+    """In English, the report's Bulgarian words also in Latin letters (escaped HTML)."""
+    if lang != "en" or not text:
+        return ""
+    label = html_text(t("in_latin", lang))
+    return f'<br><small class="pv-latin">({label}: {html_text(transliterate(text))})</small>'
+
+
 def popup_html(row: pd.Series, lang: Lang) -> str:
     """The popup: name, status with its evidence, categories, programme place, location, source."""
     e = html_text
@@ -223,10 +241,12 @@ def popup_html(row: pd.Series, lang: Lang) -> str:
         else f" — <i>{e(t('no_evidence', lang))}</i>"
     )
     goal = row["goal"] if len(row["goal"]) <= GOAL_CHARS else row["goal"][:GOAL_CHARS].rstrip() + "…"
-    districts = ", ".join(row["map_districts"]) or t("no_district", lang)
+    districts = ", ".join(display_name(d, transliterate(d), lang) for d in row["map_districts"]) or t(
+        "no_district", lang
+    )
     location = e(precision_label(row["precision"], lang))
     if row["geocode_source"]:
-        location += f" <small>({e(row['geocode_source'])})</small>"
+        location += f" <small>({e(public_source(row['geocode_source'], lang))})</small>"
     name = display_name(row["name"], row["name_latin"], lang)
     status = f'<b style="color:{style.hex}">{e(status_label(row["status"], lang))}</b>'
     categories = ", ".join(category_label(c, lang) for c in row["categories"])
@@ -239,11 +259,12 @@ def popup_html(row: pd.Series, lang: Lang) -> str:
         f"<div>{e(t('categories', lang))}: {e(categories)}</div>",
         f"<div>{e(t('years', lang))}: {e(years)}</div>" if years else "",
         f"<div>{e(t('priority', lang))} {e(row['priority'])} · {e(t('measure', lang))} {e(row['measure'])}"
-        f" · {e(t('goal', lang))}: {e(goal)}</div>",
+        f" · {e(t('goal', lang))}: {e(goal)}{_latin(goal, lang)}</div>",
         f"<div>{e(t('districts', lang))}: {e(districts)}</div>",
         f"<div>{e(t('precision', lang))}: {location}</div>",
         f"<div>{e(t('review', lang))}: {e(review)}</div>",
-        f"<blockquote>{e(source)}: {e(row['source_text'])}</blockquote></div>",
+        f"<blockquote>{e(source)}: {e(row['source_text'])}"
+        f"{_latin(row['source_text'], lang)}</blockquote></div>",
     ]
     return "".join(lines)
 

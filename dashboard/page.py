@@ -63,7 +63,10 @@ def district_label(register: Register, name: str, lang: Lang) -> str:
         return t("no_district", lang)
     match = register.districts[register.districts["name"] == name]
     latin = str(match["name_en"].iloc[0]) if len(match) else ""
-    return display_name(name, latin, lang)
+    shown = display_name(name, latin, lang)
+    if len(match) and bool(match["unresolved"].iloc[0]):
+        return t("boundary_gap", lang, d=shown)  # a gap in the boundary data, not a district
+    return shown
 
 
 @st.cache_data(ttl=300, show_spinner=False)
