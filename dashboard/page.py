@@ -151,7 +151,7 @@ def presentation_header(title: str, lang: Lang, switcher: Callable[[], None] | N
     Why one line: on a 1920×1080 projector the map must start near the top and fit the
     screen, so nothing else stands above it.
     """
-    left, middle, right = st.columns([6, 3, 1.4], vertical_alignment="center")
+    left, middle, right = st.columns([7, 2.5, 2], vertical_alignment="center")
     left.title(title, anchor=False)
     if switcher is not None:
         with middle:
