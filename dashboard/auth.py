@@ -13,16 +13,21 @@ from __future__ import annotations
 import getpass
 import hashlib
 import hmac
+import math
 import secrets
+import sqlite3
 import sys
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 # scrypt cost: ~50 ms and 16 MB per check on a small server (n=2**14, r=8, p=1).
 _N, _R, _P, _DKLEN = 2**14, 8, 1, 32
 MAX_ATTEMPTS = 5
-LOCKOUT_S = 30.0
+LOCKOUT_S = 300.0
+WINDOW_S = 900.0
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,60 @@ class Throttle:
         if self.failures >= MAX_ATTEMPTS:
             self.failures = 0
             self.locked_until = (now if now is not None else time.monotonic()) + LOCKOUT_S
+
+
+@dataclass(frozen=True)
+class LoginGuard:
+    """Failed logins kept in the planners' SQLite database, by user name and by client.
+
+    Why not the session: a new browser session (or a script opening one per try) started
+    with a clean count. Here five failures within :data:`WINDOW_S` for the same name *or*
+    from the same client address lock both out for :data:`LOCKOUT_S`, across sessions and
+    server restarts. A success clears that name's and that client's failures.
+    """
+
+    db: Path
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.db, timeout=5)
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS login_failures (subject TEXT NOT NULL, failed_at REAL NOT NULL)"
+        )
+        conn.execute(
+            "CREATE INDEX IF NOT EXISTS login_failures_subject ON login_failures (subject, failed_at)"
+        )
+        return conn
+
+    @staticmethod
+    def subjects(user: str, client: str) -> tuple[str, str]:
+        """The two keys a failure counts against."""
+        return f"user:{user.strip().casefold()}", f"client:{client or 'unknown'}"
+
+    def remaining_lock(self, user: str, client: str, now: float | None = None) -> int:
+        """Seconds until this name and this client may try again (0: they may now)."""
+        now = time.time() if now is None else now
+        wait = 0.0
+        with closing(self._connect()) as conn:
+            for subject in self.subjects(user, client):
+                rows = conn.execute(
+                    "SELECT failed_at FROM login_failures WHERE subject = ? AND failed_at > ?"
+                    " ORDER BY failed_at DESC LIMIT ?",
+                    (subject, now - WINDOW_S, MAX_ATTEMPTS),
+                ).fetchall()
+                if len(rows) >= MAX_ATTEMPTS:
+                    wait = max(wait, rows[0][0] + LOCKOUT_S - now)
+        return max(0, math.ceil(wait))
+
+    def record(self, user: str, client: str, ok: bool, now: float | None = None) -> None:
+        """Store a failure against the name and the client; a success clears both."""
+        now = time.time() if now is None else now
+        with closing(self._connect()) as conn, conn:
+            for subject in self.subjects(user, client):
+                if ok:
+                    conn.execute("DELETE FROM login_failures WHERE subject = ?", (subject,))
+                else:
+                    conn.execute("INSERT INTO login_failures VALUES (?, ?)", (subject, now))
+            conn.execute("DELETE FROM login_failures WHERE failed_at < ?", (now - 10 * WINDOW_S,))
 
 
 def main() -> int:

@@ -145,6 +145,7 @@ def _record(record: WorkRecord) -> dict[str, Any]:
         "priority": str(record.priority) if record.priority else "",
         "measure": record.measure,
         "goal": record.goal,
+        "goal_line": record.goal_line,
         "source_line": record.source_line,
         "source_text": record.source_text,
         "status_evidence": record.status_evidence,
@@ -248,6 +249,13 @@ def load_register(
     frame["geometry"] = _simplify(list(frame["geometry"]), SIMPLIFY_M)
     district_frame = load_districts(districts, districts_mtime)
     frame["map_districts"] = _assign_map_districts(frame, district_frame)
+    # Search matches a work's own name, places and districts, never its whole sentence.
+    from dashboard.search import names_key
+
+    frame["find"] = [
+        names_key(name, places, ds)
+        for name, places, ds in zip(frame["name"], frame["places"], frame["map_districts"], strict=True)
+    ]
     public = frame["public"].astype(bool)
     hidden = frame[~public].reset_index(drop=True)
     return Register(

@@ -15,8 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.data import NO_DISTRICT, fold
+from dashboard.data import NO_DISTRICT
 from dashboard.i18n import CATEGORIES, PRECISIONS, REVIEWS, STATUSES
+from dashboard.search import names_mask
 
 FACETS: tuple[str, ...] = ("priority", "status", "category", "district", "measure", "precision", "review")
 MAX_QUERY = 200
@@ -114,12 +115,8 @@ def facet_mask(records: pd.DataFrame, facet: str, values: tuple[str, ...]) -> pd
 
 
 def text_mask(records: pd.DataFrame, query: str) -> pd.Series:
-    """Rows whose name, source text or places contain every word (Cyrillic or Latin)."""
-    words = fold(query).split()
-    if not words:
-        return pd.Series(True, index=records.index)
-    # search_key holds the text and its transliteration: a Latin word matches the latter.
-    return records["search"].map(lambda key: all(w in key for w in words))
+    """Rows whose name, places or districts match every word (``dashboard.search``)."""
+    return names_mask(records, query)
 
 
 def apply_filters(records: pd.DataFrame, state: FilterState, skip: str | None = None) -> pd.Series:

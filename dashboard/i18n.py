@@ -79,6 +79,7 @@ VIEWS: dict[str, dict[Lang, str]] = {
 
 TEXT: dict[str, dict[Lang, str]] = {
     "places": {"bg": "Места", "en": "Places"},
+    "did_you_mean": {"bg": "Може би: ", "en": "Did you mean: "},
     "review_title": {"bg": "Проверка на регистъра", "en": "Reviewing the register"},
     "review_progress": {"bg": "Проверени: {done} от {total}", "en": "Reviewed: {done} of {total}"},
     "review_work": {
@@ -157,7 +158,28 @@ TEXT: dict[str, dict[Lang, str]] = {
     "any": {"bg": "Всички", "en": "All"},
     "search": {"bg": "Търсене (кирилица или латиница)", "en": "Search (Cyrillic or Latin)"},
     "reset": {"bg": "Изчисти филтрите", "en": "Reset filters"},
+    "search_placeholder": {
+        "bg": "име или място: ул. Кукуш, жк Тракия, Kukush",
+        "en": "name or place: ul. Kukush, Trakia",
+    },
+    "show_on_map": {"bg": "Покажи на картата", "en": "Show on the map"},
+    "on_map_title": {"bg": "На картата: {n}", "en": "On the map: {n}"},
+    "on_map_hint": {
+        "bg": "Подредени по име; щракнете върху име, за да видите работата на картата.",
+        "en": "Sorted by name; click a name to see the work on the map.",
+    },
+    "no_results": {
+        "bg": "Нито една работа не отговаря на търсенето и филтрите. "
+        "Опитайте с друга дума или изчистете филтрите.",
+        "en": "No work matches the search and the filters. Try another word or reset the filters.",
+    },
     "no_district": {"bg": "Без район", "en": "No district"},
+    "manual_source": {
+        "bg": "ръчна корекция №{id} от планиращ, {date}",
+        "en": "manual correction #{id} by a planner, {date}",
+    },
+    "in_latin": {"bg": "на латиница", "en": "Bulgarian original in Latin letters"},
+    "boundary_gap": {"bg": "{d} — неуточнена граница", "en": "{d} — boundary not resolved"},
     "unresolved_district": {"bg": "неуточнена граница", "en": "boundary not resolved"},
     "shown": {
         "bg": "{shown} от {total} проекта отговарят на филтрите: {located} на картата, "
@@ -245,6 +267,12 @@ TEXT: dict[str, dict[Lang, str]] = {
     "total": {"bg": "Общо", "en": "Total"},
     "area_km2": {"bg": "Площ, км²", "en": "Area, km²"},
     "per_km2": {"bg": "На км²", "en": "Per km²"},
+    "chart_districts_only": {
+        "bg": "Графиките сравняват районите: без {none} работи без район (главно за целия град) "
+        "и {gap} в неуточнената граница.",
+        "en": "The charts compare districts: leaving out {none} works with no district (mostly "
+        "city-wide) and {gap} in the unresolved boundary gap.",
+    },
     "multi_district_note": {
         "bg": "Проект в няколко района се брои във всеки от тях.",
         "en": "A project in several districts counts in each of them.",
@@ -294,6 +322,12 @@ TEXT: dict[str, dict[Lang, str]] = {
     "corrections_list": {"bg": "Записани корекции", "en": "Saved corrections"},
     "delete": {"bg": "Изтрий №{id}", "en": "Delete #{id}"},
     "deleted": {"bg": "Корекция №{id} е изтрита.", "en": "Correction #{id} deleted."},
+    "delete_confirm": {
+        "bg": "Да се изтрие ли корекция №{id}? Работата ще се върне на предишното си място за всички.",
+        "en": "Delete correction #{id}? The work goes back to its former place for everyone.",
+    },
+    "delete_yes": {"bg": "Да, изтрий №{id}", "en": "Yes, delete #{id}"},
+    "cancel": {"bg": "Отказ", "en": "Cancel"},
     "corrections_error": {
         "bg": "Корекциите не са достъпни: {error}",
         "en": "Corrections unavailable: {error}",
@@ -301,12 +335,17 @@ TEXT: dict[str, dict[Lang, str]] = {
     # report upload
     "upload_title": {"bg": "Друг отчет", "en": "Another report"},
     "upload_label": {
-        "bg": "Отчет (.txt, до 5 MB) — показва извлечения регистър, без да го записва",
-        "en": "Report (.txt, up to 5 MB) — shows its extracted register without saving it",
+        "bg": "Отчет (.txt, до 5 MiB) — показва извлечения регистър, без да го записва",
+        "en": "Report (.txt, up to 5 MiB) — shows its extracted register without saving it",
     },
     "upload_too_big": {
-        "bg": "Файлът е {size} байта; позволени са до {limit}.",
-        "en": "The file is {size} bytes; up to {limit} are allowed.",
+        "bg": "Файлът е {mib} MiB ({size} байта); позволени са до 5 MiB ({limit} байта).",
+        "en": "The file is {mib} MiB ({size} bytes); up to 5 MiB ({limit} bytes) are allowed.",
+    },
+    "upload_empty": {"bg": "Файлът {name} е празен.", "en": "The file {name} is empty."},
+    "upload_not_report": {
+        "bg": "това не е текст на отчет (празен, двоичен или без приоритети и мерки)",
+        "en": "not the text of a report",
     },
     "upload_wrong_type": {"bg": "Позволени са само .txt файлове.", "en": "Only .txt files are allowed."},
     "upload_error": {
@@ -326,6 +365,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "by_status_category": {"bg": "По статус и категория", "en": "By status and category"},
     "works_list": {"bg": "Проекти", "en": "Projects"},
+    "works_list_n": {"bg": "Всички проекти ({n})", "en": "All projects ({n})"},
     "export": {"bg": "Изтегляне", "en": "Download"},
     "export_html": {"bg": "Обобщение (HTML с карта)", "en": "Summary (HTML with map)"},
     "export_csv": {"bg": "Таблица (CSV)", "en": "Table (CSV)"},
@@ -342,6 +382,71 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "Map: © OpenStreetMap contributors (ODbL)",
     },
 }
+
+
+#: Streamlit's own interface strings (not settable from Python) in Bulgarian: exact texts,
+#: and patterns for texts with a number in them. Applied in the page by a small script.
+STREAMLIT_BG: dict[str, str] = {
+    "Select all": "Избери всички",
+    "No results": "Няма резултати",
+    "Browse files": "Избери файл",
+    "Upload": "Качи",
+    "Drag and drop file here": "Пуснете файла тук",
+    "Drag and drop files here": "Пуснете файловете тук",
+    "Press Enter to apply": "Enter за прилагане",
+    "Press Enter to submit form": "Enter за изпращане",
+    "Clear all": "Изчисти всички",
+    "Clear value": "Изчисти",
+    "Remove": "Премахни",
+    "Running...": "Зарежда се…",
+    "Stop": "Спри",
+    "Download as CSV": "Изтегли като CSV",
+    "Search": "Търсене",
+    "Fullscreen": "На цял екран",
+    "Close fullscreen": "Изход от цял екран",
+    "Show password text": "Покажи паролата",
+    "Hide password text": "Скрий паролата",
+    "Delete": "Изтрий",
+    "Show/hide columns": "Покажи/скрий колони",
+}
+STREAMLIT_BG_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"^Limit (\\d+(?:\\.\\d+)?)\\s*MB per file(.*)$", "До $1 MB на файл$2"),
+    (r"^(\\d+) selected$", "избрани: $1"),
+)
+
+
+def streamlit_strings_script(lang: Lang) -> str:
+    """A script that puts Streamlit's own strings (dropdowns, uploader, tables) into Bulgarian.
+
+    Installed once per browser tab; it follows the page's language (``<html lang>``), so the
+    English toggle gets Streamlit's English back on the next change.
+    """
+    import json
+
+    exact = json.dumps(STREAMLIT_BG, ensure_ascii=False)
+    patterns = json.dumps([[p, r] for p, r in STREAMLIT_BG_PATTERNS], ensure_ascii=False)
+    return (
+        "<script>(function(){var doc=window.parent&&window.parent.document||document;"
+        f"doc.documentElement.lang='{'bg' if lang == 'bg' else 'en'}';"
+        "if(doc.documentElement.dataset.pvBg){return;}doc.documentElement.dataset.pvBg='1';"
+        f"var exact={exact};var pats={patterns}.map(function(p){{return [new RegExp(p[0]),p[1]];}});"
+        "function tr(s){if(doc.documentElement.lang!=='bg'){return null;}var k=s.trim();"
+        "if(exact[k]){return s.replace(k,exact[k]);}"
+        "for(var i=0;i<pats.length;i++){if(pats[i][0].test(k)){"
+        "return s.replace(k,k.replace(pats[i][0],pats[i][1]));}}"
+        "return null;}"
+        "function walk(root){var w=doc.createTreeWalker(root,NodeFilter.SHOW_TEXT);var n;"
+        "while((n=w.nextNode())){var v=tr(n.nodeValue);if(v!==null&&v!==n.nodeValue){n.nodeValue=v;}}"
+        "if(root.querySelectorAll){root.querySelectorAll('[placeholder],[aria-label],[title]').forEach(function(e){"
+        "['placeholder','aria-label','title'].forEach(function(a){var x=e.getAttribute(a);if(x){var v=tr(x);"
+        "if(v!==null&&v!==x){e.setAttribute(a,v);}}});});}}"
+        "walk(doc.body);new MutationObserver(function(ms){ms.forEach(function(m){"
+        "if(m.type==='characterData'){var v=tr(m.target.nodeValue);"
+        "if(v!==null&&v!==m.target.nodeValue){m.target.nodeValue=v;}}"
+        "else{m.addedNodes.forEach(function(x){if(x.nodeType===3){var v=tr(x.nodeValue);"
+        "if(v!==null&&v!==x.nodeValue){x.nodeValue=v;}}else if(x.nodeType===1){walk(x);}});}});})"
+        ".observe(doc.body,{childList:true,subtree:true,characterData:true});})();</script>"
+    )
 
 
 def t(key: str, lang: Lang, **values: object) -> str:

@@ -13,6 +13,7 @@ Text from the report is escaped here (``escaping.html_text``) before it becomes 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from shapely.geometry import GeometryCollection, mapping
 from shapely.geometry.base import BaseGeometry
 from streamlit_folium import st_folium
 
+from dashboard import state
 from dashboard.assets.offline import prepare_assets
 from dashboard.escaping import html_text
 from dashboard.i18n import (
@@ -42,21 +44,26 @@ from dashboard.i18n import (
     t,
     tm,
 )
-from dashboard.page import ViewContext
+from dashboard.page import ViewContext, presentation_header
 from dashboard.styles import (
     BASE_CSS,
     BASEMAP_STYLES,
     CATEGORY_ICONS,
     DISTRICT_STYLE,
     HIGHLIGHT_DISTRICT_STYLE,
+    LARGE_MAP_CSS,
     STATUS_STYLES,
     UNRESOLVED_STYLE,
 )
 from dashboard.tables import render_unlocated
+from dashboard.works_list import render_works_list
+from geocoding.normalize import transliterate
 from works.settings import OSM_ATTRIBUTION
 
 PLOVDIV_CENTER = (42.1426, 24.7496)
 MAX_ZOOM = 19
+#: Presentation mode: the map fills a 1920×1080 screen under a one-line header.
+PRESENT_MAP_HEIGHT = 900
 GOAL_CHARS = 220
 
 # Points become awesome-markers built from the feature's own properties.
@@ -74,7 +81,8 @@ _BIND_TEXTS = JsCode(
     """function(feature, layer) {
     var p = feature.properties;
     if (p.tip) { layer.bindTooltip(p.tip, {sticky: true}); }
-    if (p.pop) { layer.bindPopup(p.pop, {maxWidth: 380}); }
+    // Never wider than the map (a phone's map is ~360 px wide).
+    if (p.pop) { layer.bindPopup(p.pop, {maxWidth: Math.min(380, window.innerWidth - 70)}); }
 }"""
 )
 
@@ -114,6 +122,36 @@ class MapControl(MacroElement):
         self.html = html
         self.position = position
         self.css_class = css_class
+
+
+class TouchScroll(MacroElement):
+    """On touch screens one finger scrolls the page and two move the map.
+
+    Why: a phone's map fills most of the screen, so a swipe that pans the map traps the
+    reader in it. Leaflet's dragging is off for a coarse pointer and turned on while two
+    fingers touch; pinch zoom stays as it is.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function(map) {
+            if (!(window.matchMedia && window.matchMedia('(pointer: coarse)').matches)) { return; }
+            map.dragging.disable();
+            var box = map.getContainer();
+            box.classList.add('pv-touch');
+            box.addEventListener('touchstart', function(e) {
+                if (e.touches.length > 1) { map.dragging.enable(); }
+            }, {passive: true});
+            box.addEventListener('touchend', function(e) {
+                if (e.touches.length === 0) { map.dragging.disable(); }
+            }, {passive: true});
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "TouchScroll"
 
 
 class Attribution(MacroElement):
@@ -177,6 +215,22 @@ class DataLayer(Layer):
         self.bind_texts = _BIND_TEXTS.js_code
 
 
+_MANUAL_RE = re.compile(r"manual correction #(\d+) by .*? at (\d{4}-\d{2}-\d{2})\S*")
+
+
+def public_source(source: str, lang: Lang) -> str:
+    """The geocode source as the public sees it: a pin says when, never who (in ``lang``)."""
+    return _MANUAL_RE.sub(lambda m: t("manual_source", lang, id=m.group(1), date=m.group(2)), source)
+
+
+def _latin(text: str, lang: Lang) -> str:
+    """In English, the report's Bulgarian words also in Latin letters (escaped HTML)."""
+    if lang != "en" or not text:
+        return ""
+    label = html_text(t("in_latin", lang))
+    return f'<br><small class="pv-latin">({label}: {html_text(transliterate(text))})</small>'
+
+
 def popup_html(row: pd.Series, lang: Lang) -> str:
     """The popup: name, status with its evidence, categories, programme place, location, source."""
     e = html_text
@@ -187,10 +241,12 @@ def popup_html(row: pd.Series, lang: Lang) -> str:
         else f" — <i>{e(t('no_evidence', lang))}</i>"
     )
     goal = row["goal"] if len(row["goal"]) <= GOAL_CHARS else row["goal"][:GOAL_CHARS].rstrip() + "…"
-    districts = ", ".join(row["map_districts"]) or t("no_district", lang)
+    districts = ", ".join(display_name(d, transliterate(d), lang) for d in row["map_districts"]) or t(
+        "no_district", lang
+    )
     location = e(precision_label(row["precision"], lang))
     if row["geocode_source"]:
-        location += f" <small>({e(row['geocode_source'])})</small>"
+        location += f" <small>({e(public_source(row['geocode_source'], lang))})</small>"
     name = display_name(row["name"], row["name_latin"], lang)
     status = f'<b style="color:{style.hex}">{e(status_label(row["status"], lang))}</b>'
     categories = ", ".join(category_label(c, lang) for c in row["categories"])
@@ -203,11 +259,12 @@ def popup_html(row: pd.Series, lang: Lang) -> str:
         f"<div>{e(t('categories', lang))}: {e(categories)}</div>",
         f"<div>{e(t('years', lang))}: {e(years)}</div>" if years else "",
         f"<div>{e(t('priority', lang))} {e(row['priority'])} · {e(t('measure', lang))} {e(row['measure'])}"
-        f" · {e(t('goal', lang))}: {e(goal)}</div>",
+        f" · {e(t('goal', lang))}: {e(goal)}{_latin(goal, lang)}</div>",
         f"<div>{e(t('districts', lang))}: {e(districts)}</div>",
         f"<div>{e(t('precision', lang))}: {location}</div>",
         f"<div>{e(t('review', lang))}: {e(review)}</div>",
-        f"<blockquote>{e(source)}: {e(row['source_text'])}</blockquote></div>",
+        f"<blockquote>{e(source)}: {e(row['source_text'])}"
+        f"{_latin(row['source_text'], lang)}</blockquote></div>",
     ]
     return "".join(lines)
 
@@ -371,6 +428,7 @@ def project_map(
     highlight_district: str | None = None,
     search: SearchPin | None = None,
     legend: bool = True,
+    large: bool = False,
 ) -> folium.Map:
     """The folium map of ``records`` (unlocated rows are counted in the legend, not drawn)."""
     m = folium.Map(
@@ -384,8 +442,9 @@ def project_map(
         zoomDelta=0.5,
     )
     m.get_root().header.add_child(  # type: ignore[attr-defined]  # folium: Figure, typed Element
-        Element(BASE_CSS)
+        Element(BASE_CSS + (LARGE_MAP_CSS if large else ""))
     )
+    m.add_child(TouchScroll())
     if tiles:
         folium.TileLayer(
             tiles=tiles, attr=html_text(OSM_ATTRIBUTION), name="OpenStreetMap", max_zoom=MAX_ZOOM
@@ -470,18 +529,43 @@ def fit_districts(districts: Any, names: tuple[str, ...]) -> list[list[float]] |
     return [[float(s), float(w)], [float(n), float(e)]]
 
 
+def fit_works(records: pd.DataFrame) -> list[list[float]] | None:
+    """Bounds of the located works (None when none is located)."""
+    located = [
+        g for g, ok in zip(records["geometry"], records["located"], strict=True) if ok and g is not None
+    ]
+    if not located:
+        return None
+    w, s, e, n = GeometryCollection(located).bounds
+    # A single point or a short street: keep some of the surroundings in view.
+    pad = 0.003
+    return [[s - pad, w - pad], [n + pad, e + pad]]
+
+
 def render(ctx: ViewContext) -> None:
-    """The map view: every filtered work on the map, the unlocated ones listed below it."""
+    """The map view: every filtered work on the map, listed under it; the unlocated ones too."""
+    lang = ctx.lang
+    if ctx.page.present:
+        presentation_header(t("title", lang), lang)
+    if ctx.selected.empty:
+        st.warning(t("no_results", lang))
+        st.button(t("reset", lang), on_click=state.reset_filters, key="reset_empty")
     chosen = tuple(d for d in ctx.page.filters.district if d != "none")
     fit = fit_districts(ctx.register.districts, chosen) if chosen else None
+    if ctx.page.filters.q.strip():
+        # A search zooms to what it found.
+        fit = fit_works(ctx.selected) or fit
     highlight = chosen[0] if len(chosen) == 1 else None
     m = project_map(
-        ctx.selected, ctx.register.districts, ctx.lang, basemap=ctx.basemap, tiles=ctx.tiles, fit=fit,
-        highlight_district=highlight,
+        ctx.selected, ctx.register.districts, lang, basemap=ctx.basemap, tiles=ctx.tiles, fit=fit,
+        highlight_district=highlight, large=ctx.page.present,
     )  # fmt: skip
-    show_map(m, key="main_map", height=820 if ctx.page.present else 620)
+    show_map(m, key="main_map", height=PRESENT_MAP_HEIGHT if ctx.page.present else 620)
     if ctx.register.districts.empty:
-        st.info(tm("districts_missing", ctx.lang, path=ctx.settings.districts))
+        st.info(tm("districts_missing", lang, path=ctx.settings.districts))
     if not ctx.basemap and not ctx.tiles:
-        st.caption(t("basemap_missing", ctx.lang))
-    render_unlocated(ctx.selected, ctx.lang)
+        st.caption(t("basemap_missing", lang))
+    if ctx.selected.empty:
+        return
+    render_works_list(ctx.selected, lang, ctx.district_label)
+    render_unlocated(ctx.selected, lang)

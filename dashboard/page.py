@@ -27,6 +27,7 @@ from dashboard.i18n import (
     precision_label,
     review_label,
     status_label,
+    streamlit_strings_script,
     t,
     tm,
     view_label,
@@ -62,7 +63,10 @@ def district_label(register: Register, name: str, lang: Lang) -> str:
         return t("no_district", lang)
     match = register.districts[register.districts["name"] == name]
     latin = str(match["name_en"].iloc[0]) if len(match) else ""
-    return display_name(name, latin, lang)
+    shown = display_name(name, latin, lang)
+    if len(match) and bool(match["unresolved"].iloc[0]):
+        return t("boundary_gap", lang, d=shown)  # a gap in the boundary data, not a district
+    return shown
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -134,12 +138,38 @@ def _sidebar(
                 placeholder=t("any", lang),
             )
             current = current.with_values(facet, chosen)
-        state.stateful(st.text_input, "f_q", [lang], label=t("search", lang), max_chars=200)
-        st.button(t("reset", lang), on_click=state.reset_filters, width="stretch")
+        st.button(t("reset", lang), on_click=state.reset_filters, width="stretch", key="reset_filters")
 
 
 def _leave_presentation() -> None:
     st.session_state["present"] = False
+
+
+def presentation_header(title: str, lang: Lang, switcher: Callable[[], None] | None = None) -> None:
+    """Presentation mode's one line: the title, an optional switcher, the way out.
+
+    Why one line: on a 1920×1080 projector the map must start near the top and fit the
+    screen, so nothing else stands above it.
+    """
+    left, middle, right = st.columns([7, 2.5, 2], vertical_alignment="center")
+    left.title(title, anchor=False)
+    if switcher is not None:
+        with middle:
+            switcher()
+    right.button(t("presentation_exit", lang), on_click=_leave_presentation, key="leave_presentation")
+
+
+def _search_box(lang: Lang) -> None:
+    """The search, above the map on every view: the first thing a resident uses."""
+    state.stateful(
+        st.text_input,
+        "f_q",
+        [lang],
+        label=t("search", lang),
+        max_chars=200,
+        placeholder=t("search_placeholder", lang),
+        icon=":material/search:",
+    )
 
 
 def run(views: Mapping[str, View]) -> None:
@@ -160,14 +190,16 @@ def run(views: Mapping[str, View]) -> None:
 
     if page.present:
         st.html(PRESENTATION_CSS)
-        st.button(t("presentation_exit", lang), on_click=_leave_presentation, key="leave_presentation")
     else:
         _sidebar(records, options, lang, lambda name: district_label(register, name, lang))
         lang = st.session_state["lang"]
+    st.html(streamlit_strings_script(lang), unsafe_allow_javascript=True)
+    if not page.present:
+        st.title(t("title", lang), anchor=False)
+        _search_box(lang)
     page = state.current()
     selected = records[apply_filters(records, page.filters)]
 
-    st.title(t("title", lang))
     if state.url_warnings():
         st.warning(tm("url_invalid", lang, items=", ".join(state.url_warnings())))
     if not page.present:
@@ -183,16 +215,17 @@ def run(views: Mapping[str, View]) -> None:
         )
         page = state.current()
     located = int(selected["located"].sum())
-    st.caption(
-        t(
-            "shown",
-            lang,
-            shown=len(selected),
-            total=len(records),
-            located=located,
-            unlocated=len(selected) - located,
+    if not page.present:
+        st.caption(
+            t(
+                "shown",
+                lang,
+                shown=len(selected),
+                total=len(records),
+                located=located,
+                unlocated=len(selected) - located,
+            )
         )
-    )
     tiles = settings.tile_url
     if tiles and not tile_server_reachable(tiles):
         st.info(t("tiles_unreachable", lang))

@@ -23,8 +23,8 @@ from works.settings import ConfigError, writable
 #: Pins must fall inside the districts' box widened by this much (degrees, ~2 km).
 MARGIN_DEG = 0.02
 _USER = "planner_user"
-_THROTTLE = "planner_throttle"
 _FLASH = "pin_flash"
+_CONFIRM = "pin_delete_confirm"
 _CLICK_USED = "pin_click_used"
 
 
@@ -38,10 +38,18 @@ def inside_plovdiv(ctx: ViewContext, lat: float, lon: float) -> bool:
     return s - MARGIN_DEG <= lat <= n + MARGIN_DEG and w - MARGIN_DEG <= lon <= e + MARGIN_DEG
 
 
-def _login(lang: Lang, stored: auth.StoredHash) -> None:
-    """The login form; sets the session's planner name on success."""
-    throttle: auth.Throttle = st.session_state.setdefault(_THROTTLE, auth.Throttle())
-    wait = throttle.remaining_lock()
+def _client() -> str:
+    """The browser's address as the server sees it ("unknown" when Streamlit cannot say)."""
+    try:
+        return str(st.context.ip_address or "unknown")
+    except (AttributeError, RuntimeError):
+        return "unknown"
+
+
+def _login(lang: Lang, stored: auth.StoredHash, db: Path) -> None:
+    """The login form; sets the session's planner name on success (lockout kept in ``db``)."""
+    guard = auth.LoginGuard(db)
+    client = _client()
     with st.form("planner_login", clear_on_submit=True):
         st.markdown(f"**{md_text(t('login', lang))}**")
         user = st.text_input(t("login_user", lang), max_chars=100)
@@ -50,14 +58,15 @@ def _login(lang: Lang, stored: auth.StoredHash) -> None:
     if not submitted:
         st.caption(t("login_to_edit", lang))
         return
-    if wait:
-        st.error(t("login_locked", lang, s=wait))
-        return
     if not user.strip():
         st.error(t("login_need_user", lang))
         return
+    wait = guard.remaining_lock(user, client)
+    if wait:
+        st.error(t("login_locked", lang, s=wait))
+        return
     ok = auth.verify(password, stored)
-    throttle.record(ok)
+    guard.record(user, client, ok)
     if not ok:
         st.error(t("login_failed", lang))
         return
@@ -127,9 +136,21 @@ def _editor(ctx: ViewContext, db: Path) -> None:
             left, right = st.columns([5, 1])
             left.text(text + (f" · {pin.note}" if pin.note else ""))
             if right.button(t("delete", lang, id=pin.id), key=f"pin_delete_{pin.id}"):
-                corrections.delete_correction(db, pin.id, user)
-                st.session_state[_FLASH] = t("deleted", lang, id=pin.id)
-                st.rerun()
+                st.session_state[_CONFIRM] = pin.id
+            if st.session_state.get(_CONFIRM) == pin.id:
+                # Withdrawing a pin moves a work for every resident: ask once more.
+                st.warning(t("delete_confirm", lang, id=pin.id))
+                yes, no = st.columns(2)
+                if yes.button(
+                    t("delete_yes", lang, id=pin.id), key=f"pin_delete_yes_{pin.id}", type="primary"
+                ):
+                    del st.session_state[_CONFIRM]
+                    corrections.delete_correction(db, pin.id, user)
+                    st.session_state[_FLASH] = t("deleted", lang, id=pin.id)
+                    st.rerun()
+                if no.button(t("cancel", lang), key=f"pin_delete_no_{pin.id}"):
+                    del st.session_state[_CONFIRM]
+                    st.rerun()
 
 
 def planner_session(ctx: ViewContext) -> tuple[str, Path] | None:
@@ -149,7 +170,7 @@ def planner_session(ctx: ViewContext) -> tuple[str, Path] | None:
         st.error(tm("corrections_error", lang, error=exc))
         return None
     if not st.session_state.get(_USER):
-        _login(lang, stored)
+        _login(lang, stored, db)
         return None
     return str(st.session_state[_USER]), db
 

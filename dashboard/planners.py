@@ -15,6 +15,7 @@ import altair as alt
 import folium
 import geopandas as gpd
 import pandas as pd
+import shapely
 import streamlit as st
 from folium.plugins import Fullscreen
 from shapely.geometry import MultiLineString
@@ -42,6 +43,8 @@ from geo.projection import METRIC_CRS, STORAGE_CRS
 from works.settings import OSM_ATTRIBUTION
 
 METRICS: tuple[str, ...] = ("metric_count", "metric_density", "metric_road_km")
+#: Lines closer than this are one street (the road length counts it once).
+SAME_STREET_M = 15.0
 
 
 def explode_districts(records: pd.DataFrame) -> pd.DataFrame:
@@ -65,8 +68,24 @@ def road_lengths(records: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataF
     pieces = gpd.overlay(lines[~lines.geometry.is_empty], areas, how="intersection", keep_geom_type=True)
     if pieces.empty:
         return pd.DataFrame(columns=list(STATUSES), dtype=float)
-    pieces["km"] = pieces.geometry.length / 1000
-    table = pieces.pivot_table(index="name", columns="status", values="km", aggfunc="sum", fill_value=0.0)
+    # Each metre of street once: two records of one road (one stalled, one planned) or two
+    # parts of a record over the same street would count twice. Statuses in STATUSES order
+    # (the most advanced first) claim the street; later ones get only what is left.
+    rows: list[tuple[str, str, float]] = []
+    for name, group in pieces.groupby("name"):
+        taken: BaseGeometry | None = None
+        for status in STATUSES:
+            part = group[group["status"] == status]
+            if part.empty:
+                continue
+            geom = shapely.union_all(list(part.geometry))
+            if taken is not None:
+                geom = geom.difference(taken)
+            rows.append((str(name), status, geom.length / 1000))
+            claimed = geom.buffer(SAME_STREET_M)
+            taken = claimed if taken is None else taken.union(claimed)
+    frame = pd.DataFrame(rows, columns=["name", "status", "km"])
+    table = frame.pivot_table(index="name", columns="status", values="km", aggfunc="sum", fill_value=0.0)
     return table.reindex(columns=[s for s in STATUSES if s in table.columns]).round(2)
 
 
@@ -175,9 +194,18 @@ def _unresolved(districts: gpd.GeoDataFrame, name: str) -> bool:
     return bool(len(match) and match["unresolved"].iloc[0])
 
 
-def status_chart(records: pd.DataFrame, lang: Lang, label: Callable[[str], str]) -> alt.Chart:
-    """Projects per district, stacked by status in the map's status colours."""
-    rows = explode_districts(records)
+def comparable(rows: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
+    """(record, district) rows of real districts only: not "no district" (mostly city-wide
+    works, a bar that dwarfs every district) and not the boundary gap, which is no district."""
+    real = set(districts.loc[~districts["unresolved"].astype(bool), "name"]) if len(districts) else set()
+    return rows[rows["district"].isin(real)]
+
+
+def status_chart(
+    records: pd.DataFrame, lang: Lang, label: Callable[[str], str], districts: gpd.GeoDataFrame
+) -> alt.Chart:
+    """Projects per district, stacked by status in the map's status colours (districts only)."""
+    rows = comparable(explode_districts(records), districts)
     data = rows.groupby(["district", "status"]).size().reset_index(name="n")
     data["district"] = data["district"].map(label)
     data["status"] = data["status"].map(lambda s: status_label(s, lang))
@@ -247,7 +275,18 @@ def render(ctx: ViewContext) -> None:
             },
         )
         st.dataframe(table, width="stretch", key="district_stats")
-        st.altair_chart(status_chart(records, lang, ctx.district_label), width="stretch")
+        st.altair_chart(status_chart(records, lang, ctx.district_label, districts), width="stretch")
+        exploded = explode_districts(records)
+        gap_names = set(districts.loc[districts["unresolved"].astype(bool), "name"])
+        outside = exploded[exploded["district"].isin(gap_names | {NO_DISTRICT})]
+        st.caption(
+            t(
+                "chart_districts_only",
+                lang,
+                none=int((outside["district"] == NO_DISTRICT).sum()),
+                gap=int((outside["district"] != NO_DISTRICT).sum()),
+            )
+        )
         roads = road_lengths(records, districts)
         st.subheader(t("road_length", lang))
         if not roads.empty:
@@ -267,7 +306,12 @@ def render(ctx: ViewContext) -> None:
     if stalled.empty:
         st.caption(t("stalled_none", lang))
     else:
-        by_district = explode_districts(stalled).groupby("district").size().rename(index=ctx.district_label)
+        by_district = (
+            comparable(explode_districts(stalled), districts)
+            .groupby("district")
+            .size()
+            .rename(index=ctx.district_label)
+        )
         st.bar_chart(by_district, color=STATUS_STYLES["stalled"].hex, horizontal=True)
         st.dataframe(works_table(stalled, lang), hide_index=True, width="stretch", key="stalled_works")
     render_unlocated(records, lang)

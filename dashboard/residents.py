@@ -28,7 +28,9 @@ from dashboard.escaping import md_text
 from dashboard.i18n import status_label, t, tm
 from dashboard.map_view import SearchPin, fit_districts, project_map, show_map
 from dashboard.page import ViewContext
+from dashboard.search import match_district
 from dashboard.tables import works_table
+from dashboard.works_list import render_works_list
 from geo.projection import METRIC_CRS, STORAGE_CRS, to_metric
 
 _METRES_PER_DEGREE = 111_320.0
@@ -180,7 +182,9 @@ def circle_bounds(lat: float, lon: float, radius_m: float) -> list[list[float]]:
 def render(ctx: ViewContext) -> None:
     """My-district summary, place search with radius, the map centred there, nearby works."""
     lang = ctx.lang
-    names = list(ctx.register.districts["name"])
+    districts = ctx.register.districts
+    # The boundary gap („Южен / Западен“) is not a district anyone lives in.
+    names = list(districts.loc[~districts["unresolved"].astype(bool), "name"])
     left, middle, right = st.columns([1, 2, 1])
     with left:
         state.stateful(
@@ -208,32 +212,42 @@ def render(ctx: ViewContext) -> None:
     selected = ctx.selected
     pin: SearchPin | None = None
     close: pd.DataFrame | None = None
-    if page.place.strip():
+    found_district: str | None = None
+    query = page.place.strip()
+    if query:
         geocoder, why = load_geocoder(ctx.settings.geocoder, str(ctx.settings.gazetteer))
-        if geocoder is None:
+        place = find_place(geocoder, query) if geocoder is not None else None
+        if place is None:
+            # A district by its name ("жк Тракия", "rayon Trakia"): the register knows them all.
+            districts = ctx.register.districts
+            resolved = districts[~districts["unresolved"].astype(bool)]
+            found_district = match_district(query, zip(resolved["name"], resolved["name_en"], strict=True))
+        if place is not None:
+            st.success(tm("place_found", lang, name=place.label))
+            pin = SearchPin(place.lat, place.lon, place.label, page.radius)
+            close = nearby(selected, place, page.radius)
+        elif found_district:
+            st.success(tm("place_found", lang, name=ctx.district_label(found_district)))
+        elif geocoder is None:
             st.info(tm("geocoder_missing", lang, error=why))
         else:
-            place = find_place(geocoder, page.place.strip())
-            if place is None:
-                st.warning(tm("place_not_found", lang, q=page.place.strip()))
-                close_names = suggestions(geocoder, page.place.strip())
-                if close_names:
-                    st.caption(
-                        ("Може би: " if lang == "bg" else "Did you mean: ")
-                        + ", ".join(f"„{md_text(n)}“" for n in close_names)
-                    )
-            else:
-                st.success(tm("place_found", lang, name=place.label))
-                pin = SearchPin(place.lat, place.lon, place.label, page.radius)
-                close = nearby(selected, place, page.radius)
+            st.warning(tm("place_not_found", lang, q=query))
+            close_names = suggestions(geocoder, query)
+            if close_names:
+                st.caption(t("did_you_mean", lang) + ", ".join(f"„{md_text(n)}“" for n in close_names))
     fit = circle_bounds(pin.lat, pin.lon, pin.radius_m) if pin else None
-    if fit is None and page.my:
-        fit = fit_districts(ctx.register.districts, (page.my,))
+    area = found_district or page.my
+    if fit is None and area:
+        fit = fit_districts(ctx.register.districts, (area,))
     m = project_map(
         selected, ctx.register.districts, lang, basemap=ctx.basemap, tiles=ctx.tiles, fit=fit,
-        highlight_district=page.my or None, search=pin,
+        highlight_district=area or None, search=pin,
     )  # fmt: skip
     show_map(m, key="residents_map", height=520)
+    if found_district:
+        inside = selected[selected["map_districts"].map(lambda ds: found_district in ds)]
+        st.subheader(tm("in_my_district", lang, d=ctx.district_label(found_district), n=len(inside)))
+        render_works_list(inside, lang, ctx.district_label)
     if close is not None and pin is not None:
         if close.empty:
             st.caption(t("nearby_none", lang, r=page.radius))

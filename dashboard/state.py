@@ -30,6 +30,7 @@ MAX_PLACE = 120
 _SEEDED = "_url_seeded"
 _WARNINGS = "_url_warnings"
 _WIDGET_PREFIX = "w_"
+_GENERATION = "_filters_generation"
 
 
 @dataclass(frozen=True)
@@ -165,9 +166,10 @@ def reset_filters() -> None:
         ss[f"f_{facet}"] = []
     ss["f_q"] = ""
     ss[_WARNINGS] = []
-    # Widgets keep their browser-side value even when their key is deleted: overwrite it.
-    for key in [str(k) for k in ss.keys() if str(k).startswith(_WIDGET_PREFIX + "f_")]:
-        ss[key] = "" if key.startswith(_WIDGET_PREFIX + "f_q_") else []
+    # New widgets (a new generation in their keys): a dropdown closed with Escape may still
+    # send its old value when it loses focus to this button; that value goes to a widget
+    # that is no longer drawn and is dropped, so one click clears everything.
+    ss[_GENERATION] = int(ss.get(_GENERATION, 0)) + 1
 
 
 def fingerprint(labels: Iterable[object]) -> str:
@@ -181,6 +183,8 @@ def _copy_back(widget_key: str, name: str) -> None:
 
 def stateful(widget: Callable[..., Any], name: str, labels: Iterable[object], **kwargs: Any) -> Any:
     """Render ``widget`` bound to the canonical session value ``name``; return its value."""
+    if name.startswith("f_"):
+        labels = [*labels, st.session_state.get(_GENERATION, 0)]
     key = f"{_WIDGET_PREFIX}{name}_{fingerprint(labels)}"
     if key not in st.session_state:
         st.session_state[key] = st.session_state.get(name)

@@ -84,39 +84,87 @@ BASE_CSS = """
   white-space: nowrap; transform: translate(-50%, -50%); display: inline-block; pointer-events: none;
   text-align: center;}
 .pv-district-label.pv-unresolved {color: #666; font-style: italic;}
-.pv-legend {background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
+.pv-legend {background: rgba(255,255,255,.94); color: #222; padding: 6px 9px; border-radius: 4px;
   font: 12px/1.35 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 260px;}
+.leaflet-popup-content, .leaflet-tooltip, .leaflet-control-layers {color: #222;}
 .pv-legend i.pv-swatch {display: inline-block; width: 12px; height: 12px; margin-right: 5px;
   border-radius: 2px; vertical-align: -1px;}
-.pv-popup {font: 13px/1.35 sans-serif; max-width: 340px;}
+.pv-popup {font: 13px/1.35 sans-serif; max-width: min(340px, calc(100vw - 90px)); overflow-wrap: anywhere;}
 .pv-popup blockquote {margin: 6px 0 0; padding: 4px 6px; border-left: 3px solid #bbb; background: #f6f6f6;
   max-height: 9em; overflow: auto;}
 </style>
 """
 
-#: Streamlit page CSS: print style (no sidebar, no widgets, map at page width).
-PAGE_CSS = """
+#: Presentation mode: legend, labels and popups readable from the back of the room.
+LARGE_MAP_CSS = """
 <style>
-@media print {
-  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
-  [data-testid="stDownloadButton"], [data-testid="stSegmentedControl"], .stButton,
-  [data-testid="stFileUploader"], [data-testid="stExpander"] {display: none !important;}
-  .block-container {padding: 0 !important; max-width: 100% !important;}
-  iframe {width: 100% !important; page-break-inside: avoid;}
-}
+.pv-district-label {font-size: 22px;}
+.pv-legend {font-size: 22px; line-height: 1.4; max-width: 460px; padding: 10px 14px;}
+.pv-legend i.pv-swatch {width: 20px; height: 20px; vertical-align: -3px; margin-right: 8px;}
+.pv-popup {font-size: 18px; max-width: 520px;}
+.leaflet-control-zoom a {width: 44px !important; height: 44px !important; line-height: 44px !important;
+  font-size: 26px !important;}
 </style>
 """
 
-#: Presentation mode: no sidebar or toolbar, large type, the map at full width.
+#: Streamlit page CSS: the phone layout, and the print style (one A4 page: no sidebar, tabs,
+#: selectors or buttons; the page flows instead of scrolling inside a 100vh frame).
+PAGE_CSS = """
+<style>
+@media (max-width: 640px) {
+  h1 {font-size: 1.25rem !important; line-height: 1.3 !important; padding: 0 0 .2rem !important;}
+  h2 {font-size: 1.15rem !important;} h3 {font-size: 1.05rem !important;}
+  .block-container, [data-testid="stMainBlockContainer"] {padding: 3.2rem .6rem 1rem !important;}
+  [data-testid="stMain"] [data-testid="stVerticalBlock"] {gap: .55rem !important;}
+  [data-testid="stButtonGroup"] button {padding: .15rem .5rem !important; min-height: 2rem !important;}
+}
+@media print {
+  @page {size: A4 portrait; margin: 8mm;}
+  html, body, .stApp, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"],
+  section.main, .main {height: auto !important; min-height: 0 !important; overflow: visible !important;
+    position: static !important;}
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stDownloadButton"], [data-testid="stSegmentedControl"], [data-testid="stButtonGroup"],
+  .stButton, [data-testid="stButton"], [data-testid="stFileUploader"], [data-testid="stExpander"],
+  [data-testid="stTextInput"], [data-testid="stSelectbox"], [data-testid="stMultiSelect"],
+  [data-testid="stCaptionContainer"], [data-testid="stElementToolbar"], .pv-noprint,
+  [data-testid="stDataFrame"], [data-testid="stAlert"] {display: none !important;}
+  .block-container, [data-testid="stMainBlockContainer"] {padding: 0 !important; max-width: 100% !important;}
+  [data-testid="stVerticalBlock"] {gap: 2mm !important;}
+  h1 {font-size: 15pt !important; padding: 0 !important;}
+  h2 {font-size: 13pt !important; padding: 0 !important;}
+  h3 {font-size: 11pt !important; padding: 0 !important; margin: 0 !important;}
+  [data-testid="stMetricValue"] {font-size: 14pt !important;}
+  [data-testid="stMetricLabel"] p {font-size: 8pt !important;}
+  iframe {width: 100% !important; page-break-inside: avoid; break-inside: avoid;}
+  .pv-print-table {font-size: 7pt !important; line-height: 1.2 !important;}
+  .pv-print-table th, .pv-print-table td {padding: 0 3px !important;}
+  /* A district summary is its own page: its title stands in for the page's. */
+  [data-testid="stMainBlockContainer"]:has(.pv-print-table) h1, .st-key-pv_exports {display: none !important;}
+}
+.pv-print-table {border-collapse: collapse; width: 100%; font-size: .85rem;}
+.pv-print-table th, .pv-print-table td {border: 1px solid rgba(128,128,128,.45); padding: 2px 6px;
+  text-align: left; vertical-align: top;}
+.pv-print-table td.pv-n, .pv-print-table th.pv-n {text-align: right;}
+</style>
+"""
+
+#: Presentation mode: no sidebar or toolbar, large type, the map filling a 1920×1080 screen
+#: under a single header line.
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
-[data-testid="stToolbar"] {display: none !important;}
-.block-container {padding: 1rem 1.5rem !important; max-width: 100% !important;}
+[data-testid="stToolbar"], [data-testid="stDecoration"] {display: none !important;}
+.block-container, [data-testid="stMainBlockContainer"] {padding: .6rem 1.5rem 1rem !important;
+  max-width: 100% !important;}
+[data-testid="stMain"] [data-testid="stVerticalBlock"] {gap: .6rem !important;}
 html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.35rem !important;}
-h1 {font-size: 2.6rem !important;}
+h1 {font-size: 2.6rem !important; padding: 0 !important; line-height: 1.15 !important;}
 [data-testid="stMetricValue"] {font-size: 3rem !important;}
 [data-testid="stMetricLabel"] p {font-size: 1.3rem !important;}
+[data-testid="stSelectbox"] div[data-baseweb="select"] {font-size: 1.5rem !important;}
+.stButton button {font-size: 1.3rem !important; min-height: 3rem !important;}
 </style>
 """
 

@@ -66,6 +66,8 @@ def unlocated_frame(records: pd.DataFrame, lang: Lang) -> pd.DataFrame:
 
 def render_unlocated(records: pd.DataFrame, lang: Lang) -> None:
     """The unlocated list with its counts: never hidden, never collapsed."""
+    if records.empty:
+        return  # nothing matches: the view says so; "every work is on the map" would be wrong
     rows = records[~records["located"]]
     city = int((rows["unlocated_reason"] == "city_wide").sum())
     st.subheader(t("unlocated_title", lang, n=len(rows), city=city))

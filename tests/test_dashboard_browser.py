@@ -473,7 +473,8 @@ def test_a_pin_survives_a_restart(browser: Any, tmp_path: Path) -> None:
                   map_div.eachLayer(walk); return pop; }"""
                 )
             )
-            assert "manual correction #1 by Тест Планиращ at " in source
+            assert "ръчна корекция №1 от планиращ, " in source
+            assert "Тест Планиращ" not in source  # the public never sees who pinned it
         finally:
             s.close()
 
@@ -571,3 +572,124 @@ def test_a_planner_reviews_one_work_of_each_kind(browser: Any, tmp_path: Path) -
     assert decisions[3].changes["name"] == "Нови пейки в парк „Лаута“"
     assert one_review_s < 15, f"one review took {one_review_s:.1f} s"
     (ARTIFACTS / "review_timing.txt").write_text(f"one confirm, click to next work: {one_review_s:.2f} s\n")
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    """Pages of a PDF Chromium wrote (its page objects are ``/Type /Page``)."""
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_a_street_search_finds_exactly_the_works_on_that_street(session: Session) -> None:
+    page = session.open()
+    box = page.get_by_role("textbox", name="Търсене (кирилица или латиница)")
+    box.fill("ул. Кукущ")  # a typo, with the place word
+    box.press("Enter")
+    session.shown(1)
+    state = session.map_state({"t-kukush"})
+    assert state["zoom"] >= 15  # the map zoomed to what was found
+    items = page.locator(".pv-works li")
+    expect(items).to_have_count(1)
+    assert items.first.get_attribute("data-pid") == "t-kukush"
+    expect(items.first.locator(".pv-badge")).to_have_text("Завършен")
+    items.first.get_by_role("button").click()  # the list shows the work on the map
+    frame = page.frame_locator(MAP_IFRAME).first
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text("Ремонт на ул. „Кукуш“")
+    # Nothing found: said so, and not "every selected work is on the map".
+    box.fill("Несъществуваща")
+    box.press("Enter")
+    session.shown(0)
+    expect(page.get_by_text(re.compile("^Нито една работа не отговаря"))).to_be_visible()
+    expect(page.get_by_text("Всички избрани проекти са на картата.")).to_have_count(0)
+    session.assert_clean()
+
+
+def test_residents_find_a_housing_estate_by_its_place_word(session: Session) -> None:
+    page = session.open("?view=residents")
+    box = page.get_by_role("textbox", name=re.compile("^Място"))
+    box.fill("жк Тракия")
+    box.press("Enter")
+    expect(page.get_by_text("Намерено: Тракия")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("^В район Тракия: 2 проекта"))).to_be_visible()
+    expect(page.locator('.pv-works li[data-pid="t-segment"]')).to_be_visible()
+    session.assert_clean()
+
+
+def test_presentation_fills_a_projector_screen(browser: Any, server: str) -> None:
+    s = Session(browser, server)
+    s.context.close()
+    s.context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    s.log.attach(s.context)
+    s.page = s.context.new_page()
+    s.log.watch(s.page)
+    try:
+        page = s.open("?mode=present&view=councillors&sd=Тракия")
+        s.map_state({"t-segment"})
+        box = page.locator(MAP_IFRAME).first.bounding_box()
+        assert box is not None
+        assert box["y"] <= 150 and box["height"] >= 750 and box["y"] + box["height"] <= 1080, box
+        assert box["width"] >= 1800
+        frame = page.frame_locator(MAP_IFRAME).first
+        size = frame.locator(".pv-legend").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 20
+        # The district changes within presentation mode.
+        page.get_by_role("combobox", name="Обобщение за район").click()
+        page.get_by_role("option", name="Централен").click()
+        expect(page.get_by_role("heading", name="Централен: проекти по статус и категория")).to_be_visible()
+        s.map_state({"t-school", "t-cameras"})
+        expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+        s.page.wait_for_timeout(600)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dashboard_projector_1920x1080.png"))
+        s.assert_clean()
+    finally:
+        s.close()
+
+
+def test_the_district_summary_prints_on_one_a4_page(session: Session) -> None:
+    page = session.open("?view=councillors&sd=Тракия")
+    session.map_state({"t-segment"})
+    rows = page.locator(".pv-print-table").nth(1).locator("tbody tr")
+    expect(rows).to_have_count(2)  # every work of the district, the unlocated one too
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    (ARTIFACTS / "dashboard_summary_print.pdf").write_bytes(pdf)
+    assert _pdf_pages(pdf) == 1
+    expect(page.get_by_test_id("stSelectbox")).to_be_hidden()  # no selectors on paper
+    expect(page.get_by_test_id("stButtonGroup").last).to_be_hidden()  # no view tabs
+    page.set_viewport_size({"width": 718, "height": 1060})  # A4's printable width
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(ARTIFACTS / "dashboard_summary_print.png"), full_page=True)
+    session.assert_clean()
+
+
+def test_the_phone_view_shows_the_map_and_each_works_status(browser: Any, server: str) -> None:
+    log = RequestLog()
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    context.set_default_timeout(WAIT_MS)
+    log.attach(context)
+    try:
+        page = context.new_page()
+        log.watch(page)
+        page.goto(f"{server}/", wait_until="domcontentloaded")
+        frame_box = page.locator(MAP_IFRAME).first
+        expect(frame_box).to_be_visible()
+        box = frame_box.bounding_box()
+        assert box is not None and box["y"] < 844 and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        frame = page.frame_locator(MAP_IFRAME).first
+        # One finger scrolls the page; the map moves with two.
+        expect(frame.locator(".leaflet-container.pv-touch")).to_have_count(1)
+        items = page.locator(".pv-works li")
+        expect(items).to_have_count(len(LOCATED))
+        for i in range(len(LOCATED)):
+            badge = items.nth(i).locator(".pv-badge")
+            expect(badge).to_have_text(re.compile(r"\S"))
+            badge_box = badge.bounding_box()
+            assert badge_box is not None and badge_box["x"] + badge_box["width"] <= 390
+        page.wait_for_timeout(600)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dashboard_phone_390x844.png"))
+        assert log.off_host() == [] and log.errors == []
+    finally:
+        context.close()

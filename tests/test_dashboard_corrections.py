@@ -158,3 +158,18 @@ def test_login_throttle_locks_after_repeated_failures() -> None:
 
 def test_password_setting_from_env_first() -> None:
     assert auth.configured_setting("from-env") == "from-env"
+
+
+def test_the_login_lockout_is_kept_in_the_database_by_user_and_by_client(tmp_path: Path) -> None:
+    db = tmp_path / "corrections.sqlite"
+    guard = auth.LoginGuard(db)
+    for i in range(auth.MAX_ATTEMPTS):
+        assert guard.remaining_lock("Ана", "10.0.0.1", now=1000.0 + i) == 0
+        guard.record("Ана", "10.0.0.1", ok=False, now=1000.0 + i)
+    again = auth.LoginGuard(db)  # a new session, or a restarted server
+    assert again.remaining_lock("ана ", "10.0.0.2", now=1010.0) > 0  # the same name elsewhere
+    assert again.remaining_lock("Борис", "10.0.0.1", now=1010.0) > 0  # another name, same client
+    assert again.remaining_lock("Борис", "10.0.0.2", now=1010.0) == 0
+    assert again.remaining_lock("Ана", "10.0.0.1", now=1004.0 + auth.LOCKOUT_S + 1) == 0
+    again.record("Ана", "10.0.0.1", ok=True, now=1011.0)
+    assert again.remaining_lock("Ана", "10.0.0.1", now=1012.0) == 0

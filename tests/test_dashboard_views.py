@@ -98,6 +98,9 @@ def test_planner_login_and_pin(app_env: Path, monkeypatch: pytest.MonkeyPatch) -
         c.startswith("14 от 14 проекта отговарят на филтрите: 11 на картата") for c in texts(at.caption)
     )
     at.button(key="pin_delete_1").click().run()
+    assert len(corrections.list_corrections(app_env / "corrections.sqlite")) == 1  # asks first
+    assert any("Да се изтрие ли корекция №1?" in w for w in texts(at.warning))
+    at.button(key="pin_delete_yes_1").click().run()
     assert "Корекция №1 е изтрита." in texts(at.success)
     assert corrections.list_corrections(app_env / "corrections.sqlite") == []
 
@@ -126,7 +129,8 @@ def test_uploaded_report_is_extracted_in_memory(app_env: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("big.txt", b"a" * (5 * 1024 * 1024 + 1), "позволени са до 5242880"),
+        ("big.txt", b"a" * (5 * 1024 * 1024 + 1), "позволени са до 5 MiB"),
+        ("empty.txt", b"", "Файлът empty\\.txt е празен"),
         ("binary.txt", b"\x00\x01\x02", "не може да се обработи"),
         ("plain.txt", "Просто текст без структура.".encode(), "не може да се обработи"),
     ],
@@ -143,7 +147,7 @@ def test_invalid_url_values_are_reported_and_state_goes_to_the_url(app_env: Path
     assert "status=bogus" in warning and "lang=xx" in warning and "my=Нигде" in warning
     assert at.query_params["status"] in ("stalled", ["stalled"])
     assert "lang" not in at.query_params
-    by_label(at.sidebar.text_input, "Търсене (кирилица или латиница)").set_value("парк").run()
+    by_label(at.text_input, "Търсене (кирилица или латиница)").set_value("парк").run()
     assert at.query_params["q"] in ("парк", ["парк"])
 
 
