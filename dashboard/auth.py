@@ -86,28 +86,6 @@ def configured_setting(env_value: str) -> str:
         return ""
 
 
-@dataclass
-class Throttle:
-    """Failed attempts of one session; locks the form for a while after too many."""
-
-    failures: int = 0
-    locked_until: float = 0.0
-
-    def remaining_lock(self, now: float | None = None) -> int:
-        """Seconds left of the lockout (0 when the form is open)."""
-        return max(0, round(self.locked_until - (now if now is not None else time.monotonic())))
-
-    def record(self, ok: bool, now: float | None = None) -> None:
-        """Count a failure (locking after :data:`MAX_ATTEMPTS`); a success clears the count."""
-        if ok:
-            self.failures = 0
-            return
-        self.failures += 1
-        if self.failures >= MAX_ATTEMPTS:
-            self.failures = 0
-            self.locked_until = (now if now is not None else time.monotonic()) + LOCKOUT_S
-
-
 @dataclass(frozen=True)
 class LoginGuard:
     """Failed logins kept in the planners' SQLite database, by user name and by client.

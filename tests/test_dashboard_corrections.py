@@ -144,18 +144,6 @@ def test_password_hashing_and_verification() -> None:
     assert not auth.verify("anything", None)
 
 
-def test_login_throttle_locks_after_repeated_failures() -> None:
-    throttle = auth.Throttle()
-    for _ in range(auth.MAX_ATTEMPTS - 1):
-        throttle.record(False, now=100.0)
-    assert throttle.remaining_lock(now=100.0) == 0
-    throttle.record(False, now=100.0)
-    assert throttle.remaining_lock(now=100.0) == auth.LOCKOUT_S
-    assert throttle.remaining_lock(now=100.0 + auth.LOCKOUT_S) == 0
-    throttle.record(True)
-    assert throttle.failures == 0
-
-
 def test_password_setting_from_env_first() -> None:
     assert auth.configured_setting("from-env") == "from-env"
 
