@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any
 
 from extraction.initiatives import find_common_works, find_initiatives
-from extraction.lexicon import load_rules, rule_pattern, rule_text
+from extraction.lexicon import compile_pattern, load_rules, rule_pattern, rule_text
 from extraction.placekinds import OBJECT_KINDS, PLACE_KINDS, RELATION_KINDS, ROAD_KINDS, PlaceMention
 from extraction.quotes import QUOTE_CHARS, clean_name, normalise_quotes, pretty_surface, quoted_spans
 from extraction.relations import ends_segment, fold_relations, generic_sites
@@ -132,7 +132,7 @@ def _raw_mentions(s: str, original: str) -> list[PlaceMention]:
             found.append(PlaceMention(name, kind, a, end, _display(kind, disp, m.group(0), name)))
             taken.append((a, end))
     for entry in load_rules("places")["landmark"]:
-        for m in re.finditer(entry["pattern"], s):
+        for m in compile_pattern(entry["pattern"]).finditer(s):
             if free(m.start(), m.end()):
                 found.append(PlaceMention(entry["name"], entry["kind"], m.start(), m.end(), entry["name"]))
                 taken.append((m.start(), m.end()))

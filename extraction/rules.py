@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from extraction.lexicon import load_rules
 from extraction.quotes import quoted_spans
@@ -36,13 +36,63 @@ class StatusDecision:
     scope: str  # clause | sentence | paragraph | goal | default
 
 
+def lower_pattern(pattern: str) -> str:
+    """A case-insensitive rule pattern rewritten to match lower-cased text: letters outside
+    escapes are lower-cased (``\\D`` and ``\\W`` keep their meaning). Matching lower-cased text
+    with plain patterns is several times faster than ``re.IGNORECASE`` on Cyrillic."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        out.append(pattern[i].lower())
+        i += 1
+    return "".join(out)
+
+
+def lowered(text: str) -> str:
+    """`text` lower-cased with its offsets kept (a letter whose lower case is longer stays)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
 @cache
 def _status_patterns() -> list[tuple[str, bool, re.Pattern[str]]]:
     rules = load_rules("status")
     out = []
     for cue in rules["cue"]:
         for pat in cue["patterns"]:
-            out.append((cue["status"], bool(cue.get("weak", False)), re.compile(pat, re.IGNORECASE)))
+            out.append((cue["status"], bool(cue.get("weak", False)), re.compile(lower_pattern(pat))))
+    return out
+
+
+@cache
+def _status_starts() -> re.Pattern[str]:
+    """Where any cue can start: one scan of the text instead of one per cue."""
+    alternatives = "|".join(f"(?:{pat.pattern})" for _, _, pat in _status_patterns())
+    return re.compile(f"(?=(?:{alternatives}))")
+
+
+def _cue_matches(text: str) -> list[tuple[str, bool, re.Match[str]]]:
+    """Every cue's matches in `text` (lower-cased), as each cue's own ``finditer`` finds them."""
+    low = lowered(text)
+    starts = [m.start() for m in _status_starts().finditer(low)]
+    out: list[tuple[str, bool, re.Match[str]]] = []
+    if not starts:
+        return out
+    for status, weak, pat in _status_patterns():
+        resume = 0
+        for pos in starts:
+            if pos < resume:
+                continue
+            m = pat.match(low, pos)
+            if m:
+                out.append((status, weak, m))
+                resume = max(m.end(), pos + 1)
     return out
 
 
@@ -50,14 +100,19 @@ def status_cues(text: str) -> list[CueMatch]:
     """All status cues in `text`, minus those contained in a longer cue.
 
     Quoted titles are blanked first: the words of Подпрограма „Проектиране и изграждане …“
-    name a programme, they do not say it is being designed.
+    name a programme, they do not say it is being designed. The same texts (a paragraph, a
+    goal's notes) are asked about for every work in them, so answers are cached.
     """
+    return list(_status_cues(text))
+
+
+@lru_cache(maxsize=8192)
+def _status_cues(text: str) -> tuple[CueMatch, ...]:
     for start, end, _ in quoted_spans(text):
         text = text[:start] + " " * (end - start) + text[end:]
     found = [
-        CueMatch(status, weak, m.start(), m.end(), m.group(0))
-        for status, weak, pat in _status_patterns()
-        for m in pat.finditer(text)
+        CueMatch(status, weak, m.start(), m.end(), text[m.start() : m.end()])
+        for status, weak, m in _cue_matches(text)
     ]
     kept = sorted(
         (
@@ -81,7 +136,7 @@ def status_cues(text: str) -> list[CueMatch]:
                 )
             continue
         merged.append(c)
-    return merged
+    return tuple(merged)
 
 
 def pick_status(cues: list[CueMatch]) -> CueMatch | None:
@@ -109,23 +164,45 @@ def decide_status(scopes: list[tuple[str, str]]) -> StatusDecision:
                     break
         if cue is not None:
             if cue.status != "completed":
-                wider = " ".join(t for name, t in scopes if name in ("sentence", "paragraph"))
-                stalled = [c for c in status_cues(wider) if c.status == "stalled"]
+                wider = [t for name, t in scopes if name in ("sentence", "paragraph")]
+                stalled = [c for t in wider for c in status_cues(t) if c.status == "stalled"]
                 if stalled:
                     return StatusDecision("stalled", stalled[0].text.strip(), "paragraph")
             return StatusDecision(cue.status, cue.text.strip(), scope)
     return StatusDecision(load_rules("status")["default"], "", "default")
 
 
+@dataclass(frozen=True)
+class _Cues:
+    """A category's cue patterns as two alternations: the lower-cased ones (matched on
+    lower-cased text) and those written in capitals ("LED", "ОУП"), matched as written."""
+
+    folded: re.Pattern[str] | None
+    exact: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, patterns: list[str]) -> _Cues:
+        folded = [lower_pattern(p) for p in patterns if not p.isupper()]
+        exact = [p for p in patterns if p.isupper()]
+        return cls(
+            re.compile("|".join(f"(?:{p})" for p in folded)) if folded else None,
+            re.compile("|".join(f"(?:{p})" for p in exact)) if exact else None,
+        )
+
+    def found(self, text: str, low: str) -> bool:
+        """Does any cue occur in `text` (`low`: the same text lower-cased)?"""
+        return bool((self.folded and self.folded.search(low)) or (self.exact and self.exact.search(text)))
+
+
 @cache
-def _category_table() -> list[tuple[str, bool, frozenset[str], list[re.Pattern[str]]]]:
+def _category_table() -> list[tuple[str, bool, frozenset[str], _Cues]]:
     rules = load_rules("categories")
     return [
         (
             c["name"],
             bool(c.get("exclusive", False)),
             frozenset(c.get("place_kinds", [])),
-            [re.compile(p, re.IGNORECASE if not p.isupper() else 0) for p in c["cues"]],
+            _Cues.of(c["cues"]),
         )
         for c in rules["category"]
     ]
@@ -177,9 +254,9 @@ def _ignored() -> list[re.Pattern[str]]:
 
 
 @cache
-def _weak_table() -> dict[str, list[re.Pattern[str]]]:
+def _weak_table() -> dict[str, _Cues]:
     return {
-        c["name"]: [re.compile(p, re.IGNORECASE if not p.isupper() else 0) for p in c["weak_cues"]]
+        c["name"]: _Cues.of(c["weak_cues"])
         for c in load_rules("categories")["category"]
         if c.get("weak_cues")
     }
@@ -191,11 +268,17 @@ def category_cues(text: str) -> list[str]:
     A category's `weak_cues` count only when no category's own cues occur: pupils at a museum
     lesson do not make it a school work, a memorandum on e-scooters is a transport work.
     """
+    return list(_category_cues(text))
+
+
+@lru_cache(maxsize=8192)
+def _category_cues(text: str) -> tuple[str, ...]:
     text = _blank_ignored(text)
-    strong = [name for name, _, _, pats in _category_table() if any(p.search(text) for p in pats)]
+    low = lowered(text)
+    strong = [name for name, _, _, cues in _category_table() if cues.found(text, low)]
     if strong:
-        return strong
-    return [name for name, pats in _weak_table().items() if any(p.search(text) for p in pats)]
+        return tuple(strong)
+    return tuple(name for name, cues in _weak_table().items() if cues.found(text, low))
 
 
 def decide_categories(
