@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from extraction.lemmas import tokens
 from extraction.lexicon import load_rules
 from extraction.quotes import quoted_spans
 
@@ -106,6 +107,40 @@ def status_cues(text: str) -> list[CueMatch]:
     return list(_status_cues(text))
 
 
+@cache
+def _lemma_table() -> list[
+    tuple[str, bool, re.Pattern[str], re.Pattern[str], re.Pattern[str], frozenset[str]]
+]:
+    """``[[lemma_cue]]`` of `rules/status.toml`: (status, weak, form, after, not after, lemmas)."""
+    return [
+        (
+            cue["status"],
+            bool(cue.get("weak", False)),
+            re.compile(cue["form"]),
+            re.compile(cue.get("after", ""), re.IGNORECASE),
+            re.compile(cue.get("not_after", r"(?!)"), re.IGNORECASE),
+            frozenset(cue["lemmas"]),
+        )
+        for cue in load_rules("status").get("lemma_cue", [])
+    ]
+
+
+def _lemma_cues(text: str) -> list[CueMatch]:
+    """Status cues read from word lemmas: any form of a listed verb in the cue's `form`
+    ("рехабилитирани", "санирана", "асфалтирани" → completed), unless the words before it make
+    it an intention or a negation ("ще бъдат обновени", "не е изградена"), or lack the words a
+    cue needs before it ("се рехабилитира": under way)."""
+    out: list[CueMatch] = []
+    table = _lemma_table()
+    for start, end, word, lem in tokens(text):
+        for status, weak, form, after, not_after, lemmas in table:
+            if (lem in lemmas or word in lemmas) and form.search(word):
+                before = text[max(0, start - 40) : start]
+                if after.search(before) and not not_after.search(before):
+                    out.append(CueMatch(status, weak, start, end, text[start:end]))
+    return out
+
+
 @lru_cache(maxsize=8192)
 def _status_cues(text: str) -> tuple[CueMatch, ...]:
     for start, end, _ in quoted_spans(text):
@@ -114,6 +149,7 @@ def _status_cues(text: str) -> tuple[CueMatch, ...]:
         CueMatch(status, weak, m.start(), m.end(), text[m.start() : m.end()])
         for status, weak, m in _cue_matches(text)
     ]
+    found += _lemma_cues(text)
     kept = sorted(
         (
             c
