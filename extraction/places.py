@@ -99,6 +99,12 @@ def _display(kind: str, prefix_display: str, prefix_text: str, name: str) -> str
     return f"{label} „{name}“".strip() if label else f"„{name}“"
 
 
+@cache
+def _any_landmark() -> re.Pattern[str]:
+    """Does a text name any landmark? (One scan before the landmarks are looked for one by one.)"""
+    return re.compile("|".join(f"(?:{entry['pattern']})" for entry in load_rules("places")["landmark"]))
+
+
 def _raw_mentions(s: str, original: str) -> list[PlaceMention]:
     """Prefixed names, bare landmarks and bare quoted strings (kind ``?``) in order."""
     found: list[PlaceMention] = []
@@ -131,7 +137,8 @@ def _raw_mentions(s: str, original: str) -> list[PlaceMention]:
                 continue
             found.append(PlaceMention(name, kind, a, end, _display(kind, disp, m.group(0), name)))
             taken.append((a, end))
-    for entry in load_rules("places")["landmark"]:
+    landmarks = load_rules("places")["landmark"]
+    for entry in landmarks if _any_landmark().search(s) else []:
         for m in compile_pattern(entry["pattern"]).finditer(s):
             if free(m.start(), m.end()):
                 found.append(PlaceMention(entry["name"], entry["kind"], m.start(), m.end(), entry["name"]))

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from extraction.lemmas import tokens
+from extraction.lemmas import lemma
 from extraction.lexicon import load_rules
 from extraction.quotes import quoted_spans
 
@@ -71,30 +71,10 @@ def _status_patterns() -> list[tuple[str, bool, re.Pattern[str]]]:
     return out
 
 
-@cache
-def _status_starts() -> re.Pattern[str]:
-    """Where any cue can start: one scan of the text instead of one per cue."""
-    alternatives = "|".join(f"(?:{pat.pattern})" for _, _, pat in _status_patterns())
-    return re.compile(f"(?=(?:{alternatives}))")
-
-
 def _cue_matches(text: str) -> list[tuple[str, bool, re.Match[str]]]:
-    """Every cue's matches in `text` (lower-cased), as each cue's own ``finditer`` finds them."""
+    """Every cue's matches in `text`, each pattern matched on the lower-cased text."""
     low = lowered(text)
-    starts = [m.start() for m in _status_starts().finditer(low)]
-    out: list[tuple[str, bool, re.Match[str]]] = []
-    if not starts:
-        return out
-    for status, weak, pat in _status_patterns():
-        resume = 0
-        for pos in starts:
-            if pos < resume:
-                continue
-            m = pat.match(low, pos)
-            if m:
-                out.append((status, weak, m))
-                resume = max(m.end(), pos + 1)
-    return out
+    return [(status, weak, m) for status, weak, pat in _status_patterns() for m in pat.finditer(low)]
 
 
 def status_cues(text: str) -> list[CueMatch]:
@@ -111,12 +91,13 @@ def status_cues(text: str) -> list[CueMatch]:
 def _lemma_table() -> list[
     tuple[str, bool, re.Pattern[str], re.Pattern[str], re.Pattern[str], frozenset[str]]
 ]:
-    """``[[lemma_cue]]`` of `rules/status.toml`: (status, weak, form, after, not after, lemmas)."""
+    """``[[lemma_cue]]`` of `rules/status.toml`: (status, weak, words with the cue's ending,
+    after, not after, lemmas)."""
     return [
         (
             cue["status"],
             bool(cue.get("weak", False)),
-            re.compile(cue["form"]),
+            re.compile(rf"(?<![^\W\d_])[^\W\d_]+(?:{cue['ending']})(?![^\W\d_])"),
             re.compile(cue.get("after", ""), re.IGNORECASE),
             re.compile(cue.get("not_after", r"(?!)"), re.IGNORECASE),
             frozenset(cue["lemmas"]),
@@ -126,18 +107,21 @@ def _lemma_table() -> list[
 
 
 def _lemma_cues(text: str) -> list[CueMatch]:
-    """Status cues read from word lemmas: any form of a listed verb in the cue's `form`
+    """Status cues read from word lemmas: any form of a listed verb with the cue's ending
     ("рехабилитирани", "санирана", "асфалтирани" → completed), unless the words before it make
     it an intention or a negation ("ще бъдат обновени", "не е изградена"), or lack the words a
-    cue needs before it ("се рехабилитира": under way)."""
+    cue needs before it ("се рехабилитира": under way). Only words with the ending are
+    lemmatised."""
     out: list[CueMatch] = []
-    table = _lemma_table()
-    for start, end, word, lem in tokens(text):
-        for status, weak, form, after, not_after, lemmas in table:
-            if (lem in lemmas or word in lemmas) and form.search(word):
-                before = text[max(0, start - 40) : start]
+    low = lowered(text)
+    for status, weak, words, after, not_after, lemmas in _lemma_table():
+        for m in words.finditer(low):
+            word = m.group(0)
+            if word in lemmas or lemma(word) in lemmas:
+                before = text[max(0, m.start() - 40) : m.start()]
                 if after.search(before) and not not_after.search(before):
-                    out.append(CueMatch(status, weak, start, end, text[start:end]))
+                    out.append(CueMatch(status, weak, m.start(), m.end(), text[m.start() : m.end()]))
+    out.sort(key=lambda c: c.start)
     return out
 
 
