@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 
 from lemmagen3 import Lemmatizer  # type: ignore[import-untyped]  # no stubs
 
-__all__ = ["Token", "lemma", "tokens"]
+__all__ = ["Token", "lemma", "tokens", "word_lemmas"]
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
@@ -41,3 +41,9 @@ def tokens(text: str) -> list[Token]:
         word = m.group(0).lower()
         out.append((m.start(), m.end(), word, lemma(word)))
     return out
+
+
+def word_lemmas(text: str) -> frozenset[str]:
+    """The words of a lower-cased `text` and their lemmas, as one set."""
+    words = set(_WORD.findall(text))
+    return frozenset(words | {lemma(w) for w in words})

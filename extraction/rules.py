@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from extraction.lemmas import lemma
+from extraction.lemmas import lemma, word_lemmas
 from extraction.lexicon import load_rules
 from extraction.quotes import quoted_spans
 
@@ -199,19 +199,26 @@ class _Cues:
 
     folded: re.Pattern[str] | None
     exact: re.Pattern[str] | None
+    lemmas: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, patterns: list[str]) -> _Cues:
+    def of(cls, patterns: list[str], lemmas: list[str] | None = None) -> _Cues:
         folded = [lower_pattern(p) for p in patterns if not p.isupper()]
         exact = [p for p in patterns if p.isupper()]
         return cls(
             re.compile("|".join(f"(?:{p})" for p in folded)) if folded else None,
             re.compile("|".join(f"(?:{p})" for p in exact)) if exact else None,
+            frozenset(lemmas or []),
         )
 
-    def found(self, text: str, low: str) -> bool:
-        """Does any cue occur in `text` (`low`: the same text lower-cased)?"""
-        return bool((self.folded and self.folded.search(low)) or (self.exact and self.exact.search(text)))
+    def found(self, text: str, low: str, words: frozenset[str] = frozenset()) -> bool:
+        """Does any cue occur in `text` (`low`: the same text lower-cased; `words`: its words
+        and their lemmas)?"""
+        return bool(
+            (self.folded and self.folded.search(low))
+            or (self.exact and self.exact.search(text))
+            or (self.lemmas and not self.lemmas.isdisjoint(words))
+        )
 
 
 @cache
@@ -222,7 +229,7 @@ def _category_table() -> list[tuple[str, bool, frozenset[str], _Cues]]:
             c["name"],
             bool(c.get("exclusive", False)),
             frozenset(c.get("place_kinds", [])),
-            _Cues.of(c["cues"]),
+            _Cues.of(c["cues"], c.get("lemmas", [])),
         )
         for c in rules["category"]
     ]
@@ -295,7 +302,8 @@ def category_cues(text: str) -> list[str]:
 def _category_cues(text: str) -> tuple[str, ...]:
     text = _blank_ignored(text)
     low = lowered(text)
-    strong = [name for name, _, _, cues in _category_table() if cues.found(text, low)]
+    words = word_lemmas(low)
+    strong = [name for name, _, _, cues in _category_table() if cues.found(text, low, words)]
     if strong:
         return tuple(strong)
     return tuple(name for name, cues in _weak_table().items() if cues.found(text, low))

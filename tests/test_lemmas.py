@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extraction.lemmas import lemma, tokens
-from extraction.rules import decide_status, status_cues
+from extraction.rules import category_cues, decide_status, status_cues
 
 
 def status(text: str) -> str:
@@ -54,3 +54,18 @@ def test_negated_participle_is_no_cue() -> None:
 def test_attributive_participle_is_no_cue() -> None:
     # "the repaired streets" names them; it states no stage of this sentence's work.
     assert not [c for c in status_cues("Рехабилитираните улици") if c.status == "completed"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Any form of a listed noun, not only the endings a pattern lists.
+        ("Ремонт на басейна в кв. Тракия", "sport"),
+        ("Нови игрища в двора", "sport"),
+        ("Открит е хосписът", "health"),
+        ("Обществените трапезарии работят", "social"),
+        ("Засадени са 300 дръвчета", "park"),
+    ],
+)
+def test_category_lemmas(text: str, expected: str) -> None:
+    assert expected in category_cues(text)

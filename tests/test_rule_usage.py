@@ -13,7 +13,7 @@ from extraction.report import read_report
 from extraction.rule_usage import rule_usage
 
 #: rule file → (most patterns, most single-line patterns), as measured when the ceilings were set.
-CEILINGS = {"status": (145, 51), "categories": (206, 65)}
+CEILINGS = {"status": (145, 51), "categories": (176, 35)}
 
 
 def test_few_rules_match_a_single_line(real_report: Path) -> None:
