@@ -372,6 +372,27 @@ def is_not_work(sentence: str) -> bool:
 
 
 @cache
+def _narrative() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    table = load_rules("works").get("narrative", {})
+    openers, anywhere = table.get("openers", []), table.get("anywhere", [])
+    return (
+        re.compile("|".join(f"(?:{p})" for p in openers), re.IGNORECASE) if openers else None,
+        re.compile("|".join(f"(?:{p})" for p in anywhere), re.IGNORECASE) if anywhere else None,
+    )
+
+
+def is_narrative(sentence: str) -> bool:
+    """Does the sentence only explain (a condition, a reason, what was before, a rule of law)?
+
+    Such a sentence states no action with a stage on a thing (labelling guide §2.7); the
+    patterns live in `rules/works.toml` under `narrative`.
+    """
+    openers, anywhere = _narrative()
+    head = sentence.lstrip(" \t-–—•*")
+    return bool((openers and openers.match(head)) or (anywhere and anywhere.search(sentence)))
+
+
+@cache
 def _work_table() -> list[tuple[str, re.Pattern[str]]]:
     return [(w["noun"], re.compile(w["pattern"], re.IGNORECASE)) for w in load_rules("works")["work"]]
 

@@ -1,0 +1,67 @@
+"""Issue 12: mechanisms that must hold on text the rules were not written from.
+
+Every sentence here is written for the test (none is copied from the report).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction import extract_projects, parse_outline
+from extraction.rules import is_narrative
+
+MINI = """\tОТЧЕТ
+
+\tПРИОРИТЕТ 1. ГРАД
+
+\tМярка 1.3. Зелена система
+
+\tОбновяване на зелените площи.
+\tПреди да започне ремонтът, градинката беше пуста и тъмна.
+\tАко министерството одобри сумата, ще се подобри поливането.
+\tВ новите обекти е задължително да има чешми.
+\tЗасадени са 400 липи по крайбрежната алея.
+\tТъй като сушата продължава, поливането е по-често.
+
+\tМярка 3.4. Спорт
+
+\tПодкрепа на спортните клубове.
+\tРехабилитирани са две спортни зали.
+"""
+
+
+def records():
+    return extract_projects(parse_outline(MINI))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Преди да започне ремонтът, градинката беше пуста и тъмна.",
+        "Ако министерството одобри сумата, ще се подобри поливането.",
+        "- Тъй като сушата продължава, поливането е по-често.",
+        "За да се намали шумът, движението е пренасочено.",
+        "В новите обекти е задължително да има чешми.",
+    ],
+)
+def test_explaining_sentences_are_narrative(sentence: str) -> None:
+    assert is_narrative(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Засадени са 400 липи по крайбрежната алея.", "Рехабилитирани са две спортни зали."],
+)
+def test_work_sentences_are_not_narrative(sentence: str) -> None:
+    assert not is_narrative(sentence)
+
+
+def test_narrative_makes_no_record() -> None:
+    texts = [r.source_text for r in records()]
+    assert not any(t.startswith(("Преди да", "Ако ", "В новите обекти", "Тъй като")) for t in texts)
+    assert any(t.startswith("Засадени са 400 липи") for t in texts)
+
+
+def test_a_participle_no_rule_lists_is_read_as_done() -> None:
+    halls = [r for r in records() if "Рехабилитирани" in r.source_text]
+    assert [(r.status, r.status_scope) for r in halls] == [("completed", "sentence")]
