@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from extraction import extract_projects, parse_outline
-from extraction.rules import is_narrative
+from extraction.rules import decide_status, is_narrative
 
 MINI = """\tОТЧЕТ
 
@@ -65,3 +65,22 @@ def test_narrative_makes_no_record() -> None:
 def test_a_participle_no_rule_lists_is_read_as_done() -> None:
     halls = [r for r in records() if "Рехабилитирани" in r.source_text]
     assert [(r.status, r.status_scope) for r in halls] == [("completed", "sentence")]
+
+
+def status(text: str) -> str:
+    return decide_status([("sentence", text)]).status
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A step held on the way to a work is not the work's stage.
+        ("Проведено е обществено обсъждане за изграждане на хоспис", "planned"),
+        ("Проведен публичен дебат за нов мост", "planned"),
+        ("Проведена е среща с живущите, изготвено е техническо задание", "design"),
+        # "Текущи" ремонти are routine repairs: done when the text says they were made.
+        ("Извършени са текущи ремонти на трите клуба", "completed"),
+    ],
+)
+def test_step_words_are_not_the_stage(text: str, expected: str) -> None:
+    assert status(text) == expected
