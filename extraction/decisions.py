@@ -21,6 +21,7 @@ from extraction.rules import (
     category_cues,
     decide_categories,
     decide_status,
+    describes,
     is_locator,
     is_narrative,
     status_cues,
@@ -118,7 +119,8 @@ def decide_place_less(sentence: Sentence, previous_text: str) -> WorkDecision | 
     to a list ("Въведени бяха следните мерки, а именно:"
     says no more of what — its items are the works), or no stage and nothing to say what. A
     bulleted item of a list of activities is a work even when its verb is not a cue ("-
-    подкрепи Посолството …"): it gets an empty ``list`` decision and takes its list's stage.
+    подкрепи Посолството …"): it gets an empty ``list`` decision and takes its list's stage —
+    unless it opens with a circumstance or a need ("Чрез участия в медии …"): it describes.
     """
     text = sentence.text
     if text.rstrip().endswith(":") and not says_what(text):
@@ -127,7 +129,7 @@ def decide_place_less(sentence: Sentence, previous_text: str) -> WorkDecision | 
         return None  # a condition, a reason, what was before, a rule of law: no work
     cues = status_cues(text)
     if not cues or (all(c.weak for c in cues) and not says_what(text)):
-        if not sentence.bullet_item or len(text.split()) < _ITEM_WORDS:
+        if not sentence.bullet_item or len(text.split()) < _ITEM_WORDS or describes(text):
             return None
         status = StatusDecision("", "", "list")
     else:

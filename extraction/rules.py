@@ -393,6 +393,17 @@ def is_narrative(sentence: str) -> bool:
 
 
 @cache
+def _item_openers() -> re.Pattern[str]:
+    openers = load_rules("works").get("narrative", {}).get("item_openers", [])
+    return re.compile("|".join(f"(?:{p})" for p in openers) or r"(?!)", re.IGNORECASE)
+
+
+def describes(item: str) -> bool:
+    """Does a list item open with a circumstance or a need, not an action or a thing?"""
+    return bool(_item_openers().match(item.lstrip(" \t-–—•*")))
+
+
+@cache
 def _work_table() -> list[tuple[str, re.Pattern[str]]]:
     return [(w["noun"], re.compile(w["pattern"], re.IGNORECASE)) for w in load_rules("works")["work"]]
 

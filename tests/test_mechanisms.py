@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from extraction import extract_projects, parse_outline
-from extraction.rules import decide_status, is_narrative
+from extraction.rules import decide_status, describes, is_narrative
 
 MINI = """\tОТЧЕТ
 
@@ -84,3 +84,18 @@ def status(text: str) -> str:
 )
 def test_step_words_are_not_the_stage(text: str, expected: str) -> None:
     assert status(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("- Чрез чести участия в местните медии се разказва за парковете", True),
+        ("- За настилките все по-често се използва гранит", True),
+        ("- Необходими средства за четирите района – около 200 000 лв.", True),
+        ("- подкрепи фондацията при подготовката на градския маратон", False),
+        ("- Меморандум за сътрудничество с Община Русе", False),
+        ("- Предоставяне на консултации на малки фирми", False),
+    ],
+)
+def test_list_items_that_only_describe(item: str, expected: bool) -> None:
+    assert describes(item) is expected
