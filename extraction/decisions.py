@@ -120,7 +120,7 @@ def decide_place_less(sentence: Sentence, previous_text: str) -> WorkDecision | 
     says no more of what — its items are the works), or no stage and nothing to say what. A
     bulleted item of a list of activities is a work even when its verb is not a cue ("-
     подкрепи Посолството …"): it gets an empty ``list`` decision and takes its list's stage —
-    unless it opens with a circumstance or a need ("Чрез участия в медии …"): it describes.
+    unless it opens with a circumstance ("Чрез участия в медии …"): it describes.
     """
     text = sentence.text
     if text.rstrip().endswith(":") and not says_what(text):

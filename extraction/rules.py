@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from extraction.lemmas import lemma, word_lemmas
-from extraction.lexicon import load_rules
+from extraction.lexicon import compile_pattern, load_rules
 from extraction.quotes import quoted_spans
 
 SCOPE_ORDER = ("clause", "sentence", "paragraph", "goal")
@@ -399,8 +399,11 @@ def _item_openers() -> re.Pattern[str]:
 
 
 def describes(item: str) -> bool:
-    """Does a list item open with a circumstance or a need, not an action or a thing?"""
-    return bool(_item_openers().match(item.lstrip(" \t-–—•*")))
+    """Does a list item open with a circumstance, not an action or a thing (and name no counted
+    batch of things, which is a work: labelling guide §2.5)?"""
+    head = item.lstrip(" \t-–—•*")
+    batch = compile_pattern(load_rules("works").get("narrative", {}).get("counted_batch", r"(?!)"))
+    return bool(_item_openers().match(head)) and not batch.match(head)
 
 
 @cache
