@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from extraction import extract_projects, parse_outline
+from extraction.records import thing_at_place
 from extraction.rules import decide_status, describes, is_narrative
 
 MINI = """\tОТЧЕТ
@@ -101,3 +102,24 @@ def test_step_words_are_not_the_stage(text: str, expected: str) -> None:
 )
 def test_list_items_that_only_describe(item: str, expected: bool) -> None:
     assert describes(item) is expected
+
+
+@pytest.mark.parametrize(
+    ("before", "expected"),
+    [
+        # The place only locates the work: the title is the thing, not "Изграждане на <place>".
+        ("Монтирана е нова асансьорна уредба в ", "Нова асансьорна уредба в"),
+        (
+            "Засадени са 40 кестена, обособен е терен за градина на мястото на бившия ",
+            "Градина на мястото на бившия",
+        ),
+        ("Изградена е лятна сцена в двора на ", "Лятна сцена в двора на"),
+        ("За ремонт в ", "Ремонт в"),
+        # The place is the work's object, or the text says where, not what: no such title.
+        ("Ремонтирана е ", None),
+        ("Отпадъците, които се извозват до депото в ", None),
+        ("Кабинет, намиращ се в ", None),
+    ],
+)
+def test_title_of_a_work_the_place_only_locates(before: str, expected: str | None) -> None:
+    assert thing_at_place(before) == expected
