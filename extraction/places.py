@@ -16,7 +16,8 @@ Quotes are normalised to ``"`` character by character, so offsets stay valid.
 from __future__ import annotations
 
 import re
-from functools import cache
+from dataclasses import replace
+from functools import cache, lru_cache
 from typing import Any
 
 from extraction.initiatives import find_common_works, find_initiatives
@@ -196,7 +197,20 @@ def _canonicalise_districts(mentions: list[PlaceMention]) -> list[PlaceMention]:
 
 
 def find_places(sentence: str) -> list[PlaceMention]:
-    """All place mentions in `sentence`, relations folded, in textual order."""
+    """All place mentions in `sentence`, relations folded, in textual order.
+
+    The same text is scanned more than once (a one-sentence note is also its sentence), so the
+    answer is cached; each caller gets its own copies, which it may change.
+    """
+    return [replace(pm, between=list(pm.between), streets=list(pm.streets)) for pm in _find_places(sentence)]
+
+
+@lru_cache(maxsize=4096)
+def _find_places(sentence: str) -> tuple[PlaceMention, ...]:
+    return tuple(_scan_places(sentence))
+
+
+def _scan_places(sentence: str) -> list[PlaceMention]:
     s = normalise_quotes(sentence)
     mentions = _raw_mentions(s, sentence)
     for pm in mentions:

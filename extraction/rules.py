@@ -61,20 +61,65 @@ def lowered(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+def required_text(pattern: str) -> str:
+    """Letters every match of `pattern` contains, in a row (the longest such run outside groups
+    and classes), or "" when there is none or the pattern has alternatives at its top level.
+
+    A text without them cannot match, so a plain substring test skips the pattern."""
+    runs: list[str] = []
+    run = ""
+    depth = 0
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            runs.append(run)
+            run = ""
+            i += 2
+            continue
+        if ch == "[":
+            runs.append(run)
+            run = ""
+            i = pattern.index("]", i + 2) + 1 if "]" in pattern[i + 2 :] else len(pattern)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return ""
+        if depth == 0 and (ch.isalpha() or ch == " ") and pattern[i + 1 : i + 2] not in ("?", "*", "{"):
+            run += ch
+        else:
+            runs.append(run)
+            run = ""
+        i += 1
+    runs.append(run)
+    best = max(runs, key=len).strip()
+    return best if len(best) >= 3 else ""
+
+
 @cache
-def _status_patterns() -> list[tuple[str, bool, re.Pattern[str]]]:
+def _status_patterns() -> list[tuple[str, bool, re.Pattern[str], str]]:
     rules = load_rules("status")
     out = []
     for cue in rules["cue"]:
         for pat in cue["patterns"]:
-            out.append((cue["status"], bool(cue.get("weak", False)), re.compile(lower_pattern(pat))))
+            low = lower_pattern(pat)
+            out.append((cue["status"], bool(cue.get("weak", False)), re.compile(low), required_text(low)))
     return out
 
 
 def _cue_matches(text: str) -> list[tuple[str, bool, re.Match[str]]]:
-    """Every cue's matches in `text`, each pattern matched on the lower-cased text."""
+    """Every cue's matches in `text`, each pattern matched on the lower-cased text (skipped
+    at once when the text lacks the letters every match of it contains)."""
     low = lowered(text)
-    return [(status, weak, m) for status, weak, pat in _status_patterns() for m in pat.finditer(low)]
+    return [
+        (status, weak, m)
+        for status, weak, pat, needed in _status_patterns()
+        if not needed or needed in low
+        for m in pat.finditer(low)
+    ]
 
 
 def status_cues(text: str) -> list[CueMatch]:
