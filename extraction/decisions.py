@@ -21,7 +21,9 @@ from extraction.rules import (
     category_cues,
     decide_categories,
     decide_status,
+    describes,
     is_locator,
+    is_narrative,
     status_cues,
     work_noun,
 )
@@ -113,17 +115,21 @@ def goal_status(sentences: list[Sentence], notes: str) -> StatusDecision:
 def decide_place_less(sentence: Sentence, previous_text: str) -> WorkDecision | None:
     """A sentence naming no place but a work with a stage ("Подменени са 1913 тела с LED").
 
-    None when it is no work: a lead-in to a list ("Въведени бяха следните мерки, а именно:"
+    None when it is no work: a sentence that only explains (`rules.is_narrative`); a lead-in
+    to a list ("Въведени бяха следните мерки, а именно:"
     says no more of what — its items are the works), or no stage and nothing to say what. A
     bulleted item of a list of activities is a work even when its verb is not a cue ("-
-    подкрепи Посолството …"): it gets an empty ``list`` decision and takes its list's stage.
+    подкрепи Посолството …"): it gets an empty ``list`` decision and takes its list's stage —
+    unless it opens with a circumstance ("Чрез участия в медии …"): it describes.
     """
     text = sentence.text
     if text.rstrip().endswith(":") and not says_what(text):
         return None
+    if is_narrative(text):
+        return None  # a condition, a reason, what was before, a rule of law: no work
     cues = status_cues(text)
     if not cues or (all(c.weak for c in cues) and not says_what(text)):
-        if not sentence.bullet_item or len(text.split()) < _ITEM_WORDS:
+        if not sentence.bullet_item or len(text.split()) < _ITEM_WORDS or describes(text):
             return None
         status = StatusDecision("", "", "list")
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from extraction.lexicon import load_rules, rule_pattern, rule_text
+from extraction.lexicon import compile_pattern, load_rules, rule_pattern, rule_text
 from extraction.placekinds import PlaceMention
 from extraction.quotes import clean_name, normalise_quotes, pretty_surface, quoted_spans
 
@@ -82,7 +82,7 @@ def find_common_works(sentence: str) -> list[PlaceMention]:
     destination = _reading_pattern("destination", True)
     centre, centre_title = _reading_pattern("centre"), rule_text("works", "reading", "centre_title")
     for entry in load_rules("works").get("common", []):
-        for m in re.finditer(entry["pattern"], sentence):
+        for m in compile_pattern(entry["pattern"]).finditer(sentence):
             if destination.search(sentence[max(0, m.start() - 30) : m.start()]):
                 continue
             title = m.group("title").strip()

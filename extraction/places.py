@@ -16,11 +16,12 @@ Quotes are normalised to ``"`` character by character, so offsets stay valid.
 from __future__ import annotations
 
 import re
-from functools import cache
+from dataclasses import replace
+from functools import cache, lru_cache
 from typing import Any
 
 from extraction.initiatives import find_common_works, find_initiatives
-from extraction.lexicon import load_rules, rule_pattern, rule_text
+from extraction.lexicon import compile_pattern, load_rules, rule_pattern, rule_text
 from extraction.placekinds import OBJECT_KINDS, PLACE_KINDS, RELATION_KINDS, ROAD_KINDS, PlaceMention
 from extraction.quotes import QUOTE_CHARS, clean_name, normalise_quotes, pretty_surface, quoted_spans
 from extraction.relations import ends_segment, fold_relations, generic_sites
@@ -99,6 +100,12 @@ def _display(kind: str, prefix_display: str, prefix_text: str, name: str) -> str
     return f"{label} „{name}“".strip() if label else f"„{name}“"
 
 
+@cache
+def _any_landmark() -> re.Pattern[str]:
+    """Does a text name any landmark? (One scan before the landmarks are looked for one by one.)"""
+    return re.compile("|".join(f"(?:{entry['pattern']})" for entry in load_rules("places")["landmark"]))
+
+
 def _raw_mentions(s: str, original: str) -> list[PlaceMention]:
     """Prefixed names, bare landmarks and bare quoted strings (kind ``?``) in order."""
     found: list[PlaceMention] = []
@@ -131,8 +138,9 @@ def _raw_mentions(s: str, original: str) -> list[PlaceMention]:
                 continue
             found.append(PlaceMention(name, kind, a, end, _display(kind, disp, m.group(0), name)))
             taken.append((a, end))
-    for entry in load_rules("places")["landmark"]:
-        for m in re.finditer(entry["pattern"], s):
+    landmarks = load_rules("places")["landmark"]
+    for entry in landmarks if _any_landmark().search(s) else []:
+        for m in compile_pattern(entry["pattern"]).finditer(s):
             if free(m.start(), m.end()):
                 found.append(PlaceMention(entry["name"], entry["kind"], m.start(), m.end(), entry["name"]))
                 taken.append((m.start(), m.end()))
@@ -189,7 +197,20 @@ def _canonicalise_districts(mentions: list[PlaceMention]) -> list[PlaceMention]:
 
 
 def find_places(sentence: str) -> list[PlaceMention]:
-    """All place mentions in `sentence`, relations folded, in textual order."""
+    """All place mentions in `sentence`, relations folded, in textual order.
+
+    The same text is scanned more than once (a one-sentence note is also its sentence), so the
+    answer is cached; each caller gets its own copies, which it may change.
+    """
+    return [replace(pm, between=list(pm.between), streets=list(pm.streets)) for pm in _find_places(sentence)]
+
+
+@lru_cache(maxsize=4096)
+def _find_places(sentence: str) -> tuple[PlaceMention, ...]:
+    return tuple(_scan_places(sentence))
+
+
+def _scan_places(sentence: str) -> list[PlaceMention]:
     s = normalise_quotes(sentence)
     mentions = _raw_mentions(s, sentence)
     for pm in mentions:

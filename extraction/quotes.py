@@ -13,6 +13,7 @@ __all__ = ["QUOTE_CHARS", "clean_name", "normalise_quotes", "pretty_surface", "q
 
 QUOTE_CHARS = '„“”"«»‟″'
 _QUOTE_TABLE = str.maketrans({c: '"' for c in QUOTE_CHARS})
+_QUOTE = re.compile(f"[{QUOTE_CHARS}]")
 
 
 def normalise_quotes(text: str) -> str:
@@ -30,9 +31,8 @@ def quoted_spans(s: str, original: str | None = None) -> list[tuple[int, int, st
     src = original if original is not None else s
     stack: list[int] = []
     spans: list[tuple[int, int, str]] = []
-    for i, ch in enumerate(src):
-        if ch not in QUOTE_CHARS:
-            continue
+    for m in _QUOTE.finditer(src):
+        i, ch = m.start(), m.group(0)
         prev = src[i - 1] if i else " "
         if ch in "„«":
             opening = True

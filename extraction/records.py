@@ -15,7 +15,7 @@ from extraction.decisions import WorkDecision
 from extraction.lexicon import load_rules, rule_pattern, rule_text
 from extraction.outline import Goal, Measure, Priority
 from extraction.places import PlaceMention, normalise_quotes
-from extraction.rules import work_noun
+from extraction.rules import status_cues, work_noun
 from works.keys import work_key
 from works.model import Category, Place, Status, StatusScope, WorkRecord
 
@@ -89,6 +89,34 @@ def _title(noun: str | None, place: PlaceMention) -> str:
     return _template(template).format(noun=noun, place=label)
 
 
+def thing_at_place(before: str) -> str | None:
+    """The work's own words before a place that only locates it, its stage words dropped:
+    "…, обособен е терен за парк на мястото на бившата " → "Терен за парк на мястото на бившата".
+    None when the place is the work's object (no locative before it) or no thing is named."""
+    segment = re.split(r"[,;:]", before)[-1]
+    if not rule_pattern("sentences", "title", "locative", True).search(segment):
+        return None
+    aux = set(load_rules("sentences")["title"]["aux"])
+    text = segment.strip()
+    while text:
+        first = text.split(maxsplit=1)
+        cue = next((c for c in status_cues(text) if c.start == 0), None)
+        if cue is not None:
+            text = text[cue.end :].strip()
+        elif first[0].casefold() in aux:
+            text = first[1].strip() if len(first) > 1 else ""
+        else:
+            break
+    if rule_pattern("sentences", "title", "not_thing", True).match(text):
+        return None
+    words = text.split()
+    limit = int(load_rules("sentences")["title"]["thing_words"])
+    thing = rule_pattern("sentences", "title", "locative", True).sub("", text).split()
+    if not thing or len(words) > limit or not any(len(w) >= 3 and w.isalpha() for w in thing):
+        return None
+    return text[:1].upper() + text[1:]
+
+
 def goal_title(goal: str) -> str:
     """A goal line as a record title: its project name „…“ when it has one, else the line."""
     m = rule_pattern("sentences", "title", "goal_project").search(goal)
@@ -114,8 +142,12 @@ def build_record(draft: WorkDraft, where: GoalRef) -> WorkRecord:
     decision = draft.decision
     name = draft.name
     if name is None:
-        noun = work_noun(*decision.noun_texts)
-        name = _title(noun, draft.places[0]) if draft.places else short(where.goal.text)
+        thing = thing_at_place(decision.noun_texts[0]) if draft.places and decision.noun_texts else None
+        if thing is not None:
+            name = f"{thing} {draft.places[0].display or draft.places[0].name}"
+        else:
+            noun = work_noun(*decision.noun_texts)
+            name = _title(noun, draft.places[0]) if draft.places else short(where.goal.text)
     status = decision.status
     return WorkRecord(
         key=work_key(draft.anchor or draft.source_text, draft.subject),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from extraction.lexicon import load_rules, rule_pattern, rule_text
+from extraction.lexicon import compile_pattern, load_rules, rule_pattern, rule_text
 from extraction.placekinds import ROAD_KINDS, PlaceMention
 
 __all__ = ["ends_segment", "fold_relations", "generic_sites"]
@@ -43,7 +43,7 @@ def generic_sites(s: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
     sites: list[PlaceMention] = []
     districts = [m for m in mentions if m.kind == "district"]
     for entry in load_rules("places").get("generic", []):
-        for g in re.finditer(entry["pattern"], s):
+        for g in compile_pattern(entry["pattern"]).finditer(s):
             prev_end = g.end()
             first = True
             for d in districts:

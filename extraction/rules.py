@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
-from extraction.lexicon import load_rules
+from extraction.lemmas import lemma, word_lemmas
+from extraction.lexicon import compile_pattern, load_rules
 from extraction.quotes import quoted_spans
 
 SCOPE_ORDER = ("clause", "sentence", "paragraph", "goal")
@@ -36,29 +37,148 @@ class StatusDecision:
     scope: str  # clause | sentence | paragraph | goal | default
 
 
+def lower_pattern(pattern: str) -> str:
+    """A case-insensitive rule pattern rewritten to match lower-cased text: letters outside
+    escapes are lower-cased (``\\D`` and ``\\W`` keep their meaning). Matching lower-cased text
+    with plain patterns is several times faster than ``re.IGNORECASE`` on Cyrillic."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        out.append(pattern[i].lower())
+        i += 1
+    return "".join(out)
+
+
+def lowered(text: str) -> str:
+    """`text` lower-cased with its offsets kept (a letter whose lower case is longer stays)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def required_text(pattern: str) -> str:
+    """Letters every match of `pattern` contains, in a row (the longest such run outside groups
+    and classes), or "" when there is none or the pattern has alternatives at its top level.
+
+    A text without them cannot match, so a plain substring test skips the pattern."""
+    runs: list[str] = []
+    run = ""
+    depth = 0
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            runs.append(run)
+            run = ""
+            i += 2
+            continue
+        if ch == "[":
+            runs.append(run)
+            run = ""
+            i = pattern.index("]", i + 2) + 1 if "]" in pattern[i + 2 :] else len(pattern)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return ""
+        if depth == 0 and (ch.isalpha() or ch == " ") and pattern[i + 1 : i + 2] not in ("?", "*", "{"):
+            run += ch
+        else:
+            runs.append(run)
+            run = ""
+        i += 1
+    runs.append(run)
+    best = max(runs, key=len).strip()
+    return best if len(best) >= 3 else ""
+
+
 @cache
-def _status_patterns() -> list[tuple[str, bool, re.Pattern[str]]]:
+def _status_patterns() -> list[tuple[str, bool, re.Pattern[str], str]]:
     rules = load_rules("status")
     out = []
     for cue in rules["cue"]:
         for pat in cue["patterns"]:
-            out.append((cue["status"], bool(cue.get("weak", False)), re.compile(pat, re.IGNORECASE)))
+            low = lower_pattern(pat)
+            out.append((cue["status"], bool(cue.get("weak", False)), re.compile(low), required_text(low)))
     return out
+
+
+def _cue_matches(text: str) -> list[tuple[str, bool, re.Match[str]]]:
+    """Every cue's matches in `text`, each pattern matched on the lower-cased text (skipped
+    at once when the text lacks the letters every match of it contains)."""
+    low = lowered(text)
+    return [
+        (status, weak, m)
+        for status, weak, pat, needed in _status_patterns()
+        if not needed or needed in low
+        for m in pat.finditer(low)
+    ]
 
 
 def status_cues(text: str) -> list[CueMatch]:
     """All status cues in `text`, minus those contained in a longer cue.
 
     Quoted titles are blanked first: the words of Подпрограма „Проектиране и изграждане …“
-    name a programme, they do not say it is being designed.
+    name a programme, they do not say it is being designed. The same texts (a paragraph, a
+    goal's notes) are asked about for every work in them, so answers are cached.
     """
+    return list(_status_cues(text))
+
+
+@cache
+def _lemma_table() -> list[
+    tuple[str, bool, re.Pattern[str], re.Pattern[str], re.Pattern[str], frozenset[str]]
+]:
+    """``[[lemma_cue]]`` of `rules/status.toml`: (status, weak, words with the cue's ending,
+    after, not after, lemmas)."""
+    return [
+        (
+            cue["status"],
+            bool(cue.get("weak", False)),
+            re.compile(rf"(?<![^\W\d_])[^\W\d_]+(?:{cue['ending']})(?![^\W\d_])"),
+            re.compile(cue.get("after", ""), re.IGNORECASE),
+            re.compile(cue.get("not_after", r"(?!)"), re.IGNORECASE),
+            frozenset(cue["lemmas"]),
+        )
+        for cue in load_rules("status").get("lemma_cue", [])
+    ]
+
+
+def _lemma_cues(text: str) -> list[CueMatch]:
+    """Status cues read from word lemmas: any form of a listed verb with the cue's ending
+    ("рехабилитирани", "санирана", "асфалтирани" → completed), unless the words before it make
+    it an intention or a negation ("ще бъдат обновени", "не е изградена"), or lack the words a
+    cue needs before it ("се рехабилитира": under way). Only words with the ending are
+    lemmatised."""
+    out: list[CueMatch] = []
+    low = lowered(text)
+    for status, weak, words, after, not_after, lemmas in _lemma_table():
+        for m in words.finditer(low):
+            word = m.group(0)
+            if word in lemmas or lemma(word) in lemmas:
+                before = text[max(0, m.start() - 40) : m.start()]
+                if after.search(before) and not not_after.search(before):
+                    out.append(CueMatch(status, weak, m.start(), m.end(), text[m.start() : m.end()]))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _status_cues(text: str) -> tuple[CueMatch, ...]:
     for start, end, _ in quoted_spans(text):
         text = text[:start] + " " * (end - start) + text[end:]
     found = [
-        CueMatch(status, weak, m.start(), m.end(), m.group(0))
-        for status, weak, pat in _status_patterns()
-        for m in pat.finditer(text)
+        CueMatch(status, weak, m.start(), m.end(), text[m.start() : m.end()])
+        for status, weak, m in _cue_matches(text)
     ]
+    found += _lemma_cues(text)
     kept = sorted(
         (
             c
@@ -81,7 +201,7 @@ def status_cues(text: str) -> list[CueMatch]:
                 )
             continue
         merged.append(c)
-    return merged
+    return tuple(merged)
 
 
 def pick_status(cues: list[CueMatch]) -> CueMatch | None:
@@ -109,23 +229,52 @@ def decide_status(scopes: list[tuple[str, str]]) -> StatusDecision:
                     break
         if cue is not None:
             if cue.status != "completed":
-                wider = " ".join(t for name, t in scopes if name in ("sentence", "paragraph"))
-                stalled = [c for c in status_cues(wider) if c.status == "stalled"]
+                wider = [t for name, t in scopes if name in ("sentence", "paragraph")]
+                stalled = [c for t in wider for c in status_cues(t) if c.status == "stalled"]
                 if stalled:
                     return StatusDecision("stalled", stalled[0].text.strip(), "paragraph")
             return StatusDecision(cue.status, cue.text.strip(), scope)
     return StatusDecision(load_rules("status")["default"], "", "default")
 
 
+@dataclass(frozen=True)
+class _Cues:
+    """A category's cue patterns as two alternations: the lower-cased ones (matched on
+    lower-cased text) and those written in capitals ("LED", "ОУП"), matched as written."""
+
+    folded: re.Pattern[str] | None
+    exact: re.Pattern[str] | None
+    lemmas: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, patterns: list[str], lemmas: list[str] | None = None) -> _Cues:
+        folded = [lower_pattern(p) for p in patterns if not p.isupper()]
+        exact = [p for p in patterns if p.isupper()]
+        return cls(
+            re.compile("|".join(f"(?:{p})" for p in folded)) if folded else None,
+            re.compile("|".join(f"(?:{p})" for p in exact)) if exact else None,
+            frozenset(lemmas or []),
+        )
+
+    def found(self, text: str, low: str, words: frozenset[str] = frozenset()) -> bool:
+        """Does any cue occur in `text` (`low`: the same text lower-cased; `words`: its words
+        and their lemmas)?"""
+        return bool(
+            (self.folded and self.folded.search(low))
+            or (self.exact and self.exact.search(text))
+            or (self.lemmas and not self.lemmas.isdisjoint(words))
+        )
+
+
 @cache
-def _category_table() -> list[tuple[str, bool, frozenset[str], list[re.Pattern[str]]]]:
+def _category_table() -> list[tuple[str, bool, frozenset[str], _Cues]]:
     rules = load_rules("categories")
     return [
         (
             c["name"],
             bool(c.get("exclusive", False)),
             frozenset(c.get("place_kinds", [])),
-            [re.compile(p, re.IGNORECASE if not p.isupper() else 0) for p in c["cues"]],
+            _Cues.of(c["cues"], c.get("lemmas", [])),
         )
         for c in rules["category"]
     ]
@@ -177,9 +326,9 @@ def _ignored() -> list[re.Pattern[str]]:
 
 
 @cache
-def _weak_table() -> dict[str, list[re.Pattern[str]]]:
+def _weak_table() -> dict[str, _Cues]:
     return {
-        c["name"]: [re.compile(p, re.IGNORECASE if not p.isupper() else 0) for p in c["weak_cues"]]
+        c["name"]: _Cues.of(c["weak_cues"])
         for c in load_rules("categories")["category"]
         if c.get("weak_cues")
     }
@@ -191,11 +340,18 @@ def category_cues(text: str) -> list[str]:
     A category's `weak_cues` count only when no category's own cues occur: pupils at a museum
     lesson do not make it a school work, a memorandum on e-scooters is a transport work.
     """
+    return list(_category_cues(text))
+
+
+@lru_cache(maxsize=8192)
+def _category_cues(text: str) -> tuple[str, ...]:
     text = _blank_ignored(text)
-    strong = [name for name, _, _, pats in _category_table() if any(p.search(text) for p in pats)]
+    low = lowered(text)
+    words = word_lemmas(low)
+    strong = [name for name, _, _, cues in _category_table() if cues.found(text, low, words)]
     if strong:
-        return strong
-    return [name for name, pats in _weak_table().items() if any(p.search(text) for p in pats)]
+        return tuple(strong)
+    return tuple(name for name, cues in _weak_table().items() if cues.found(text, low))
 
 
 def decide_categories(
@@ -258,6 +414,41 @@ def is_not_work(sentence: str) -> bool:
     """
     head = sentence.lstrip(" \t-–—•*")
     return any(p.match(head) for p in _not_work_patterns())
+
+
+@cache
+def _narrative() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    table = load_rules("works").get("narrative", {})
+    openers, anywhere = table.get("openers", []), table.get("anywhere", [])
+    return (
+        re.compile("|".join(f"(?:{p})" for p in openers), re.IGNORECASE) if openers else None,
+        re.compile("|".join(f"(?:{p})" for p in anywhere), re.IGNORECASE) if anywhere else None,
+    )
+
+
+def is_narrative(sentence: str) -> bool:
+    """Does the sentence only explain (a condition, a reason, what was before, a rule of law)?
+
+    Such a sentence states no action with a stage on a thing (labelling guide §2.7); the
+    patterns live in `rules/works.toml` under `narrative`.
+    """
+    openers, anywhere = _narrative()
+    head = sentence.lstrip(" \t-–—•*")
+    return bool((openers and openers.match(head)) or (anywhere and anywhere.search(sentence)))
+
+
+@cache
+def _item_openers() -> re.Pattern[str]:
+    openers = load_rules("works").get("narrative", {}).get("item_openers", [])
+    return re.compile("|".join(f"(?:{p})" for p in openers) or r"(?!)", re.IGNORECASE)
+
+
+def describes(item: str) -> bool:
+    """Does a list item open with a circumstance, not an action or a thing (and name no counted
+    batch of things, which is a work: labelling guide §2.5)?"""
+    head = item.lstrip(" \t-–—•*")
+    batch = compile_pattern(load_rules("works").get("narrative", {}).get("counted_batch", r"(?!)"))
+    return bool(_item_openers().match(head)) and not batch.match(head)
 
 
 @cache

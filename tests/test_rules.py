@@ -189,3 +189,13 @@ def test_cameras_among_the_parts_of_a_repair_do_not_make_it_a_camera_work() -> N
     repair = "Ремонт на сграда „Изгрев“, включва ремонт на покрива и поставяне на видеонаблюдение"
     assert decide_categories(repair, [], "", "3.5") == ["culture"]
     assert decide_categories("Поставяне на видеонаблюдение в сграда „Изгрев“", [], "", "3.5") == ["camera"]
+
+
+def test_required_text_of_a_pattern() -> None:
+    from extraction.rules import required_text
+
+    assert required_text("търс(?:и|ят)(?: се)? финансиране") == "финансиране"
+    assert required_text("[пп]ровежда(?:т)? се") == "ровежда"
+    assert required_text("съдът|по делото") == ""  # alternatives at the top: no one text
+    assert required_text("готови?") == "готов"  # an optional letter is not required
+    assert required_text(r"\bе\b") == ""

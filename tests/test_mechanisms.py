@@ -1,0 +1,125 @@
+"""Issue 12: mechanisms that must hold on text the rules were not written from.
+
+Every sentence here is written for the test (none is copied from the report).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction import extract_projects, parse_outline
+from extraction.records import thing_at_place
+from extraction.rules import decide_status, describes, is_narrative
+
+MINI = """\tОТЧЕТ
+
+\tПРИОРИТЕТ 1. ГРАД
+
+\tМярка 1.3. Зелена система
+
+\tОбновяване на зелените площи.
+\tПреди да започне ремонтът, градинката беше пуста и тъмна.
+\tАко министерството одобри сумата, ще се подобри поливането.
+\tВ новите обекти е задължително да има чешми.
+\tЗасадени са 400 липи по крайбрежната алея.
+\tТъй като сушата продължава, поливането е по-често.
+
+\tМярка 3.4. Спорт
+
+\tПодкрепа на спортните клубове.
+\tРехабилитирани са две спортни зали.
+"""
+
+
+def records():
+    return extract_projects(parse_outline(MINI))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Преди да започне ремонтът, градинката беше пуста и тъмна.",
+        "Ако министерството одобри сумата, ще се подобри поливането.",
+        "- Тъй като сушата продължава, поливането е по-често.",
+        "За да се намали шумът, движението е пренасочено.",
+        "В новите обекти е задължително да има чешми.",
+    ],
+)
+def test_explaining_sentences_are_narrative(sentence: str) -> None:
+    assert is_narrative(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Засадени са 400 липи по крайбрежната алея.", "Рехабилитирани са две спортни зали."],
+)
+def test_work_sentences_are_not_narrative(sentence: str) -> None:
+    assert not is_narrative(sentence)
+
+
+def test_narrative_makes_no_record() -> None:
+    texts = [r.source_text for r in records()]
+    assert not any(t.startswith(("Преди да", "Ако ", "В новите обекти", "Тъй като")) for t in texts)
+    assert any(t.startswith("Засадени са 400 липи") for t in texts)
+
+
+def test_a_participle_no_rule_lists_is_read_as_done() -> None:
+    halls = [r for r in records() if "Рехабилитирани" in r.source_text]
+    assert [(r.status, r.status_scope) for r in halls] == [("completed", "sentence")]
+
+
+def status(text: str) -> str:
+    return decide_status([("sentence", text)]).status
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A step held on the way to a work is not the work's stage.
+        ("Проведено е обществено обсъждане за изграждане на хоспис", "planned"),
+        ("Проведен публичен дебат за нов мост", "planned"),
+        ("Проведена е среща с живущите, изготвено е техническо задание", "design"),
+        # "Текущи" ремонти are routine repairs: done when the text says they were made.
+        ("Извършени са текущи ремонти на трите клуба", "completed"),
+    ],
+)
+def test_step_words_are_not_the_stage(text: str, expected: str) -> None:
+    assert status(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("- Чрез чести участия в местните медии се разказва за парковете", True),
+        ("- За настилките все по-често се използва гранит", True),
+        # A counted batch of things is a work (guide §2.5); so is a purchase with its price (§6.5).
+        ("- Особено внимание се обръща на 300 пешеходни пътеки", False),
+        ("- Необходими средства за четирите района – около 200 000 лв.", False),
+        ("- подкрепи фондацията при подготовката на градския маратон", False),
+        ("- Меморандум за сътрудничество с Община Русе", False),
+        ("- Предоставяне на консултации на малки фирми", False),
+    ],
+)
+def test_list_items_that_only_describe(item: str, expected: bool) -> None:
+    assert describes(item) is expected
+
+
+@pytest.mark.parametrize(
+    ("before", "expected"),
+    [
+        # The place only locates the work: the title is the thing, not "Изграждане на <place>".
+        ("Монтирана е нова асансьорна уредба в ", "Нова асансьорна уредба в"),
+        (
+            "Засадени са 40 кестена, обособен е терен за градина на мястото на бившия ",
+            "Градина на мястото на бившия",
+        ),
+        ("Изградена е лятна сцена в двора на ", "Лятна сцена в двора на"),
+        ("За ремонт в ", "Ремонт в"),
+        # The place is the work's object, or the text says where, not what: no such title.
+        ("Ремонтирана е ", None),
+        ("Отпадъците, които се извозват до депото в ", None),
+        ("Кабинет, намиращ се в ", None),
+    ],
+)
+def test_title_of_a_work_the_place_only_locates(before: str, expected: str | None) -> None:
+    assert thing_at_place(before) == expected
