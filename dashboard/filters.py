@@ -19,7 +19,14 @@ from dashboard.data import NO_DISTRICT
 from dashboard.i18n import CATEGORIES, PRECISIONS, REVIEWS, STATUSES
 from dashboard.search import names_mask
 
-FACETS: tuple[str, ...] = ("priority", "status", "category", "district", "measure", "precision", "review")
+FACETS: tuple[str, ...] = (
+    "priority", "status", "category", "district", "measure", "precision", "review", "goal",
+)  # fmt: skip
+#: The facets the sidebar offers as drop-downs; a goal is chosen in the report's structure
+#: (``dashboard.structure``) and shown in the sidebar as a removable chip.
+SIDEBAR_FACETS: tuple[str, ...] = tuple(f for f in FACETS if f != "goal")
+#: The report's own levels, priority → measure → goal (one is chosen at a time there).
+STRUCTURE_FACETS: tuple[str, ...] = ("priority", "measure", "goal")
 MAX_QUERY = 200
 
 
@@ -34,6 +41,8 @@ class FilterState:
     measure: tuple[str, ...] = ()
     precision: tuple[str, ...] = ()
     review: tuple[str, ...] = ()
+    #: Goals by the report line they stand on (``goal_line``), as text: ``("101",)``.
+    goal: tuple[str, ...] = ()
     q: str = ""
 
     def values(self, facet: str) -> tuple[str, ...]:
@@ -66,7 +75,14 @@ def facet_options(records: pd.DataFrame, district_names: Iterable[str]) -> dict[
         "measure": sorted_unique(records["measure"]),
         "precision": list(PRECISIONS),
         "review": list(REVIEWS),
+        "goal": goal_options(records),
     }
+
+
+def goal_options(records: pd.DataFrame) -> list[str]:
+    """The goals' line numbers as text, in report order (0 = no goal line is left out)."""
+    lines = sorted({int(n) for n in records["goal_line"] if int(n) > 0}) if len(records) else []
+    return [str(n) for n in lines]
 
 
 def _split(raw: Iterable[str]) -> list[str]:
@@ -111,6 +127,8 @@ def facet_mask(records: pd.DataFrame, facet: str, values: tuple[str, ...]) -> pd
         return records["map_districts"].map(
             lambda ds: bool(wanted.intersection(ds)) or (NO_DISTRICT in wanted and not ds)
         )
+    if facet == "goal":
+        return records["goal_line"].map(lambda n: str(n) in wanted)
     return records[facet].isin(wanted)
 
 

@@ -115,6 +115,15 @@ TEXT: dict[str, dict[Lang, str]] = {
     "review_merge": {"bg": "Обедини с друг запис (дубликат)", "en": "Merge into another record (duplicate)"},
     "review_merge_into": {"bg": "Същата работа като", "en": "The same work as"},
     "review_merge_button": {"bg": "Обедини", "en": "Merge"},
+    "review_i_confirm": {"bg": "Потвърждавам", "en": "I confirm"},
+    "review_i_confirm_help": {
+        "bg": "Решението сменя картата за всички; без отметка нищо не се записва.",
+        "en": "The decision changes the map for everyone; without the tick nothing is saved.",
+    },
+    "review_tick_first": {
+        "bg": "Нищо не е записано: отбележете „Потвърждавам“ и натиснете бутона отново.",
+        "en": "Nothing was saved: tick “I confirm” and press the button again.",
+    },
     "review_add": {"bg": "Добави пропусната работа", "en": "Add a missed work"},
     "review_sentence": {"bg": "Изречение от отчета", "en": "Report sentence"},
     "review_add_button": {"bg": "Добави", "en": "Add"},
@@ -152,6 +161,22 @@ TEXT: dict[str, dict[Lang, str]] = {
     "districts": {"bg": "Райони", "en": "Districts"},
     "measure": {"bg": "Мярка", "en": "Measure"},
     "goal": {"bg": "Цел", "en": "Goal"},
+    "measure_n": {"bg": "Мярка {n}", "en": "Measure {n}"},
+    "goal_chip": {"bg": "✕ Цел ({measure}): {goal}", "en": "✕ Goal ({measure}): {goal}"},
+    "goal_chip_help": {"bg": "Премахни филтъра по цел", "en": "Remove the goal filter"},
+    "structure_title": {
+        "bg": "Отчетът по глави: приоритет → мярка → цел",
+        "en": "The report by chapter: priority → measure → goal",
+    },
+    "structure_hint": {
+        "bg": "Щракнете върху ред, за да покажете на картата само неговите работи (втори щракване "
+        "го отменя). Числата са работите по статус според останалите филтри.",
+        "en": "Click a row to show only its works on the map (click again to undo). The numbers "
+        "are the works by status under the other filters.",
+    },
+    "structure_goal": {"bg": "Цел:", "en": "Goal:"},
+    "structure_total": {"bg": "Общо: {n}", "en": "Total: {n}"},
+    "structure_click": {"bg": "Покажи на картата само тези работи", "en": "Show only these works on the map"},
     "precision": {"bg": "Точност на местоположението", "en": "Location precision"},
     "review": {"bg": "Проверка от планиращ", "en": "Review by a planner"},
     "years": {"bg": "Година", "en": "Year"},

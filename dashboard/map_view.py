@@ -31,6 +31,7 @@ from streamlit_folium import st_folium
 
 from dashboard import state
 from dashboard.assets.offline import prepare_assets
+from dashboard.data import mtime
 from dashboard.escaping import html_text
 from dashboard.i18n import (
     CATEGORIES,
@@ -45,6 +46,7 @@ from dashboard.i18n import (
     tm,
 )
 from dashboard.page import ViewContext, presentation_header
+from dashboard.structure import render_structure, report_titles
 from dashboard.styles import (
     BASE_CSS,
     BASEMAP_STYLES,
@@ -560,7 +562,19 @@ def render(ctx: ViewContext) -> None:
         ctx.selected, ctx.register.districts, lang, basemap=ctx.basemap, tiles=ctx.tiles, fit=fit,
         highlight_district=highlight, large=ctx.page.present,
     )  # fmt: skip
-    show_map(m, key="main_map", height=PRESENT_MAP_HEIGHT if ctx.page.present else 620)
+    if ctx.page.present:
+        show_map(m, key="main_map", height=PRESENT_MAP_HEIGHT)
+    else:
+        # The report's structure beside the map (above it on a phone, collapsed there).
+        left, right = st.columns([1, 2.5])
+        with left:
+            meta = ctx.register.metadata
+            titles = report_titles(
+                str(ctx.settings.report), mtime(ctx.settings.report), str(meta.get("source_sha256") or "")
+            )
+            render_structure(ctx.register.records, ctx.page.filters, titles, lang)
+        with right:
+            show_map(m, key="main_map", height=620)
     if ctx.register.districts.empty:
         st.info(tm("districts_missing", lang, path=ctx.settings.districts))
     if not ctx.basemap and not ctx.tiles:

@@ -19,7 +19,8 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.data import NO_DISTRICT, Register, RegisterError, load_basemap, load_register, mtime
-from dashboard.filters import FACETS, apply_filters, facet_counts, facet_options
+from dashboard.escaping import md_text
+from dashboard.filters import SIDEBAR_FACETS, apply_filters, facet_counts, facet_options
 from dashboard.i18n import (
     Lang,
     category_label,
@@ -32,6 +33,7 @@ from dashboard.i18n import (
     tm,
     view_label,
 )
+from dashboard.structure import short_goal
 from dashboard.styles import PAGE_CSS, PRESENTATION_CSS
 from pipeline import corrections, reviews
 from works.settings import Settings, load_settings
@@ -125,7 +127,7 @@ def _sidebar(
         )
         st.header(t("filters", lang))
         current = state.current().filters
-        for facet in FACETS:
+        for facet in SIDEBAR_FACETS:
             counts = facet_counts(records, current, facet, options[facet])
             labels = {code: f"{labellers[facet](code)} ({counts[code]})" for code in options[facet]}
             chosen = state.stateful(
@@ -138,7 +140,24 @@ def _sidebar(
                 placeholder=t("any", lang),
             )
             current = current.with_values(facet, chosen)
+        _goal_chips(records, current.goal, lang)
         st.button(t("reset", lang), on_click=state.reset_filters, width="stretch", key="reset_filters")
+
+
+def _goal_chips(records: pd.DataFrame, goals: tuple[str, ...], lang: Lang) -> None:
+    """The goal filter (chosen in the report's structure) as removable chips."""
+    for line in goals:
+        rows = records[records["goal_line"].map(str) == line]
+        measure = str(rows["measure"].iloc[0]) if len(rows) else "?"
+        goal = short_goal(str(rows["goal"].iloc[0]), 60) if len(rows) else line
+        st.button(
+            md_text(t("goal_chip", lang, measure=measure, goal=goal)),
+            key=f"goal_chip_{line}",
+            help=t("goal_chip_help", lang),
+            on_click=state.drop_value,
+            args=("goal", line),
+            width="stretch",
+        )
 
 
 def _leave_presentation() -> None:

@@ -5,7 +5,9 @@ do not make it right (95% on the text they were tuned on, 32% on text they never
 queue puts unreviewed works first, the most doubtful first (``works.review.review_queue``);
 one screen shows a work beside its report lines, the deciding phrase highlighted; each action
 is one form (Enter submits) and stores one decision (``pipeline.reviews``) with the planner's
-name, the time and the reason. The next work loads at once. Decisions are applied at every
+name, the time and the reason. The three that take a work off the map as it stands (not a work,
+split, merge) store only when "Потвърждавам" is ticked: a stray Enter cannot. The next work
+loads at once. Decisions are applied at every
 rebuild and, until then, on load (``dashboard.data``); nothing a planner decides is lost.
 """
 
@@ -225,6 +227,18 @@ def render(ctx: ViewContext) -> None:
     _forms(record, records, lines, desk)
 
 
+def _confirm_box(key: str, lang: Lang) -> bool:
+    """The tick a destructive form needs (a stray Enter submits a form, never ticks a box)."""
+    return st.checkbox(t("review_i_confirm", lang), key=key, help=t("review_i_confirm_help", lang))
+
+
+def _confirmed(ticked: bool, lang: Lang) -> bool:
+    """True when ticked; otherwise says that nothing was saved."""
+    if not ticked:
+        st.warning(t("review_tick_first", lang))
+    return ticked
+
+
 def _forms(record: WorkRecord, records: list[WorkRecord], lines: tuple[str, ...], desk: _Desk) -> None:
     """One form per action; each stores one decision and loads the next work."""
     key, lang = record.key, desk.lang
@@ -273,12 +287,13 @@ def _forms(record: WorkRecord, records: list[WorkRecord], lines: tuple[str, ...]
             st.info(t("review_nothing_changed", lang))
         else:
             _store(desk, key, Action.EDIT, reason, changes)
-    with st.expander(t("review_not_work", lang)):
+    with st.expander(t("review_not_work", lang), key=f"nwx_{key}"):  # keyed: stays open on a rerun
         with st.form(f"review_notwork_{key}"):
             why = st.text_input(t("review_reason", lang), max_chars=500, key=f"nw_{key}")
-            if st.form_submit_button(t("review_mark_not_work", lang)):
+            sure = _confirm_box(f"nwc_{key}", lang)
+            if st.form_submit_button(t("review_mark_not_work", lang)) and _confirmed(sure, lang):
                 _store(desk, key, Action.NOT_WORK, why, {})
-    with st.expander(t("review_split", lang)):
+    with st.expander(t("review_split", lang), key=f"spx_{key}"):  # keyed: stays open on a rerun
         with st.form(f"review_split_{key}"):
             st.caption(t("review_split_hint", lang))
             default = "\n".join(
@@ -286,14 +301,15 @@ def _forms(record: WorkRecord, records: list[WorkRecord], lines: tuple[str, ...]
             )
             text = st.text_area(t("review_parts", lang), value=default, key=f"sp_{key}")
             why = st.text_input(t("review_reason", lang), max_chars=500, key=f"spr_{key}")
-            if st.form_submit_button(t("review_split_button", lang)):
+            sure = _confirm_box(f"spc_{key}", lang)
+            if st.form_submit_button(t("review_split_button", lang)) and _confirmed(sure, lang):
                 try:
                     parts = parse_parts(text)
                 except PlovdivError as exc:
                     st.error(md_text(exc))
                 else:
                     _store(desk, key, Action.SPLIT, why, {"parts": parts})
-    with st.expander(t("review_merge", lang)):
+    with st.expander(t("review_merge", lang), key=f"mrx_{key}"):  # keyed: stays open on a rerun
         with st.form(f"review_merge_{key}"):
             others = [r for r in records if r.key != key and r.measure == record.measure and r.public]
             into = st.selectbox(
@@ -302,7 +318,8 @@ def _forms(record: WorkRecord, records: list[WorkRecord], lines: tuple[str, ...]
                 format_func=lambda k: next(f"{r.name[:90]} · l{r.source_line}" for r in others if r.key == k),
             )
             why = st.text_input(t("review_reason", lang), max_chars=500, key=f"mr_{key}")
-            if st.form_submit_button(t("review_merge_button", lang)) and into:
+            sure = _confirm_box(f"mrc_{key}", lang)
+            if st.form_submit_button(t("review_merge_button", lang)) and into and _confirmed(sure, lang):
                 _store(desk, key, Action.MERGE, why, {"into": into})
     with st.expander(t("review_add", lang)):
         _add_form(record, lines, desk)

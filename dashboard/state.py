@@ -20,7 +20,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.filters import FACETS, FilterState, parse_params, to_params
+from dashboard.filters import FACETS, STRUCTURE_FACETS, FilterState, parse_params, to_params
 from dashboard.i18n import LANGS, Lang
 
 VIEW_CODES: tuple[str, ...] = ("map", "residents", "planners", "councillors", "review")
@@ -170,6 +170,28 @@ def reset_filters() -> None:
     # send its old value when it loses focus to this button; that value goes to a widget
     # that is no longer drawn and is dropped, so one click clears everything.
     ss[_GENERATION] = int(ss.get(_GENERATION, 0)) + 1
+
+
+def select_structure(facet: str, code: str) -> None:
+    """Choose one level of the report's structure (a priority, a measure or a goal).
+
+    The other two levels are cleared (a measure of another priority would show nothing);
+    choosing the level that is already the only one chosen clears it (a toggle). The
+    sidebar's drop-downs get new keys so they show the new selection.
+    """
+    if facet not in STRUCTURE_FACETS:
+        return
+    ss = st.session_state
+    alone = all(list(ss.get(f"f_{f}", [])) == ([code] if f == facet else []) for f in STRUCTURE_FACETS)
+    for level in STRUCTURE_FACETS:
+        ss[f"f_{level}"] = [code] if level == facet and not alone else []
+    ss[_GENERATION] = int(ss.get(_GENERATION, 0)) + 1
+
+
+def drop_value(facet: str, value: str) -> None:
+    """Button callback: drop one value of a facet's selection (the goal chip's ✕)."""
+    st.session_state[f"f_{facet}"] = [v for v in st.session_state.get(f"f_{facet}", []) if v != value]
+    st.session_state[_GENERATION] = int(st.session_state.get(_GENERATION, 0)) + 1
 
 
 def fingerprint(labels: Iterable[object]) -> str:

@@ -250,6 +250,41 @@ def test_each_filter_changes_counts_and_features(
     session.assert_clean()
 
 
+def test_the_reports_structure_filters_the_map_by_measure_and_goal(session: Session) -> None:
+    """A click on a measure, then on one of its goals, filters the map; the URL follows."""
+    page = session.open()
+    session.shown(14)
+    session.map_state(LOCATED)
+    measure = page.get_by_role("button", name=re.compile(r"^Мярка 1\.2\b"))
+    expect(measure).to_be_visible()
+    row = page.locator("summary").filter(has=measure)
+    expect(row.locator(".pv-total")).to_have_text("3")  # counts by status, before any click
+    stalled = row.locator('.pv-n[title="Спрян / без финансиране: 1"]')
+    expect(stalled).to_have_attribute("style", re.compile("#d63e2a"))  # the legend's colour
+    measure.click()
+    session.shown(3)
+    session.map_state({"t-segment", "t-street", "t-kukush"})
+    expect(page).to_have_url(re.compile(r"measure=1\.2"))
+    goals = page.get_by_role("button", name=re.compile("^Цел:"))
+    expect(goals).to_have_count(3)  # the chosen measure's goals, open
+    goals.first.click()
+    session.shown(1)
+    session.map_state({"t-segment"})
+    expect(page).to_have_url(re.compile(r"goal=101"))
+    expect(page).not_to_have_url(re.compile(r"measure="))
+    chip = page.get_by_test_id("stSidebar").get_by_role("button", name=re.compile("Цел \\(1\\.2\\)"))
+    expect(chip).to_be_visible()
+    session.shot("structure")
+    # Counts follow the other filters; the chip removes the goal.
+    session.choose("Статус", "Спрян")
+    session.shown(0)
+    expect(row.locator(".pv-total")).to_have_text("1")
+    chip.click()
+    session.shown(2)
+    expect(page).not_to_have_url(re.compile(r"goal="))
+    session.assert_clean()
+
+
 def test_search_filter_cyrillic_and_latin(session: Session) -> None:
     page = session.open()
     box = page.get_by_role("textbox", name="Търсене (кирилица или латиница)")
@@ -511,7 +546,8 @@ REVIEW_REPORT = (
 
 
 def test_a_planner_reviews_one_work_of_each_kind(browser: Any, tmp_path: Path) -> None:
-    """Confirm, edit a status, split, add — in Chromium, each stored with the planner's name."""
+    """Confirm, edit a status, split (only once confirmed), add — in Chromium, each stored with
+    the planner's name."""
     from pipeline import reviews
     from pipeline.cli import main as build
 
@@ -554,6 +590,10 @@ def test_a_planner_reviews_one_work_of_each_kind(browser: Any, tmp_path: Path) -
             page.get_by_label("Части").fill(
                 "Първа част | completed | road\nВтора част | planned | road | 2022"
             )
+            page.get_by_role("button", name="Раздели", exact=True).click()  # not confirmed yet
+            expect(page.get_by_text(re.compile("^Нищо не е записано: отбележете"))).to_be_visible()
+            # The split's expander (keyed ``spx_<work key>``) holds its own confirmation.
+            page.locator('[class*="st-key-spx_"]').get_by_text("Потвърждавам", exact=True).click()
             page.get_by_role("button", name="Раздели", exact=True).click()
             expect(page.get_by_text("Записано: Раздели на няколко работи.")).to_be_visible()
             expect(page.get_by_label("Части")).to_have_count(1)

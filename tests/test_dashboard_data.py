@@ -203,3 +203,22 @@ def test_both_languages_have_every_label() -> None:
     assert set(i18n.STATUSES) == set(STATUS_STYLES)
     assert i18n.display_name("Тракия", "Trakia", "en") == "Тракия (Trakia)"
     assert i18n.display_name("Тракия", "Trakia", "bg") == "Тракия"
+
+
+def test_the_structure_counts_by_status_under_the_other_filters_and_escapes(register) -> None:
+    from dashboard.filters import FilterState
+    from dashboard.structure import Titles, short_goal, structure_html, structure_tree
+
+    records = register.records
+    titles = Titles({"1": "<script>x</script>"}, {"1.2": "Пътища & улици"})
+    tree = structure_tree(records, FilterState(measure=("1.5",)), titles)
+    assert [p.code for p in tree] == ["1", "2", "3"]
+    [m12] = [m for m in tree[0].children if m.code == "1.2"]
+    assert m12.counts == {"completed": 1, "in_progress": 1, "stalled": 1}  # the measure filter is not applied
+    assert [g.code for g in m12.children] == ["101", "102", "111"]
+    stalled = structure_tree(records, FilterState(status=("stalled",)), titles)
+    assert sum(p.total for p in stalled) == 2
+    html = structure_html(tree, FilterState(measure=("1.5",)), "bg")
+    assert "<script>" not in html and "&lt;script&gt;" in html and "Пътища &amp; улици" in html
+    assert 'data-code="1.5" aria-pressed="true"' in html
+    assert short_goal("дума " * 40, 20) == "дума дума дума дума…"

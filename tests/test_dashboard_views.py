@@ -199,3 +199,84 @@ def test_every_view_runs_in_english(app_env: Path) -> None:
         at = run_app({"view": view, "lang": "en", "sd": "Тракия", "my": "Южен", "place": "Kamenitsa"})
         assert not at.exception, view
         assert at.title[0].value.startswith("Plovdiv — projects")
+
+
+def test_the_reports_structure_and_the_goal_filter(app_env: Path) -> None:
+    """goal= and measure= come from links like every facet; the goal shows as a removable chip."""
+    at = run_app({"measure": "1.2"})
+    assert not at.exception
+    assert any(c.startswith("3 от 14 проекта") for c in texts(at.caption))
+    at = run_app({"goal": ["101", "999"]})
+    assert any(c.startswith("1 от 14 проекта") for c in texts(at.caption))
+    assert any("goal=999" in w for w in texts(at.warning))
+    assert at.query_params["goal"] in ("101", ["101"])
+    chip = at.button(key="goal_chip_101")
+    assert "Цел" in chip.label and "1\\.2" in chip.label
+    chip.click().run()
+    assert any(c.startswith("14 от 14 проекта") for c in texts(at.caption))
+    assert "goal" not in at.query_params
+    at = run_app({"goal": "101", "status": "completed"})
+    at.button(key="reset_filters").click().run()
+    assert "goal" not in at.query_params and "status" not in at.query_params
+    at = run_app({"goal": "101", "lang": "en"})
+    assert at.button(key="goal_chip_101").label.startswith("✕ Goal")
+
+
+def test_choosing_a_level_of_the_structure_replaces_the_others(app_env: Path) -> None:
+    """The component's click (``state.select_structure``): one level at a time, a toggle."""
+    at = run_app({"priority": "1", "status": "stalled"})
+    from dashboard import state
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(state.st, "session_state", at.session_state)
+        state.select_structure("measure", "1.2")
+        assert at.session_state["f_measure"] == ["1.2"] and at.session_state["f_priority"] == []
+        state.select_structure("goal", "101")
+        assert at.session_state["f_goal"] == ["101"] and at.session_state["f_measure"] == []
+        state.select_structure("goal", "101")  # again: off
+        assert at.session_state["f_goal"] == []
+        state.select_structure("category", "road")  # not a level: ignored
+        assert at.session_state["f_category"] == []
+    assert at.session_state["f_status"] == ["stalled"]
+
+
+def _review_app(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The review view, logged in, on a register built from a three-work report."""
+    from pipeline.cli import main as build
+
+    report, out = app_env / "r.txt", app_env / "projects.geojson"
+    report.write_text(MINI_REPORT.replace("<script>Втора</script>", "Втора"), encoding="utf-8")
+    db = app_env / "corrections.sqlite"
+    assert (
+        build(
+            ["--report", str(report), "--out", str(out), "--no-geocode", "--quiet", "--corrections", str(db)]
+        )
+        == 0
+    )
+    monkeypatch.setenv("PLOVDIV_PROJECTS", str(out))
+    monkeypatch.setenv("PLOVDIV_REPORT", str(report))
+    monkeypatch.setenv("PLOVDIV_REVIEWS_DIR", str(app_env / "rv"))
+    monkeypatch.setenv("PLOVDIV_PLANNER_PASSWORD", "s3cret")
+    at = run_app({"view": "review"})
+    by_label(at.text_input, "Вашето име").set_value("Ана")
+    by_label(at.text_input, "Парола").set_value("s3cret")
+    at.button(key="FormSubmitter:planner_login-Вход").click().run()
+    assert not at.exception
+    return at
+
+
+def test_taking_a_work_off_the_map_needs_the_tick(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import reviews
+
+    at = _review_app(app_env, monkeypatch)
+    key = at.session_state["review_key"]
+    at.button(key=f"FormSubmitter:review_notwork_{key}-Отбележи: не е работа").click().run()
+    assert any(w.startswith("Нищо не е записано") for w in texts(at.warning))
+    assert reviews.list_decisions(app_env / "corrections.sqlite", "r.txt") == []
+    at.button(key=f"FormSubmitter:review_merge_{key}-Обедини").click().run()
+    assert reviews.list_decisions(app_env / "corrections.sqlite", "r.txt") == []
+    at.text_input(key=f"nw_{key}").set_value("заглавие, не работа")
+    at.checkbox(key=f"nwc_{key}").check()
+    at.button(key=f"FormSubmitter:review_notwork_{key}-Отбележи: не е работа").click().run()
+    [decision] = reviews.list_decisions(app_env / "corrections.sqlite", "r.txt")
+    assert str(decision.action) == "not_work" and decision.reviewer == "Ана"

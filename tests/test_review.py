@@ -243,6 +243,9 @@ def test_a_planner_confirms_edits_splits_and_adds(review_env: Path, monkeypatch:
         "Първа част | completed | road\nВтора част | planned | road | 2022"
     )
     at.button(key=f"FormSubmitter:review_split_{third}-Раздели").click().run()
+    assert at.selectbox(key="review_key").value == third  # not stored without the tick
+    at.checkbox(key=f"spc_{third}").check()
+    at.button(key=f"FormSubmitter:review_split_{third}-Раздели").click().run()
     fourth = at.selectbox(key="review_key").value
     at.text_input(key=f"an_{fourth}").set_value("Пропусната работа")
     at.button(key=f"FormSubmitter:review_add_{fourth}-Добави").click().run()
