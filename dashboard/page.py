@@ -170,11 +170,13 @@ def presentation_header(title: str, lang: Lang, switcher: Callable[[], None] | N
     Why one line: on a 1920×1080 projector the map must start near the top and fit the
     screen, so nothing else stands above it.
     """
-    left, middle, right = st.columns([7, 2.5, 2], vertical_alignment="center")
-    left.title(title, anchor=False)
-    if switcher is not None:
+    if switcher is None:
+        left, right = st.columns([8.5, 3], vertical_alignment="center")
+    else:
+        left, middle, right = st.columns([6, 2.5, 3], vertical_alignment="center")
         with middle:
             switcher()
+    left.title(title, anchor=False)
     right.button(t("presentation_exit", lang), on_click=_leave_presentation, key="leave_presentation")
 
 

@@ -160,7 +160,9 @@ PRESENTATION_CSS = """
   max-width: 100% !important;}
 [data-testid="stMain"] [data-testid="stVerticalBlock"] {gap: .6rem !important;}
 html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.35rem !important;}
-h1 {font-size: 2.6rem !important; padding: 0 !important; line-height: 1.15 !important;}
+h1 {font-size: 2.2rem !important; padding: 0 !important; line-height: 1.15 !important;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}
+.stButton button p {white-space: nowrap;}
 [data-testid="stMetricValue"] {font-size: 3rem !important;}
 [data-testid="stMetricLabel"] p {font-size: 1.3rem !important;}
 [data-testid="stSelectbox"] div[data-baseweb="select"] {font-size: 1.5rem !important;}
