@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from shapely.geometry.base import BaseGeometry
 
 from geo.projection import to_metric
-from geocoding.normalize import descriptors, normalize, part_of, strip_prefix
+from geocoding.normalize import descriptors, known_miss, normalize, part_of, strip_prefix
 
 __all__ = [
     "FUZZY_CUTOFF",
@@ -232,7 +232,12 @@ class GazetteerIndex:
             found = self.lookup(whole, None)
             if isinstance(found, Match):
                 return Match(found.rows, found.kind, found.name, found.score, "part", key)
-        return self._fuzzy(key, kinds)
+        fuzzy = self._fuzzy(key, kinds)
+        objects = known_miss(kind, key) if isinstance(fuzzy, Miss) else None
+        if objects:
+            # In the extract (checked by hand) but not matched by name: say so, never "absent".
+            return Miss("missed", f"in the extract as {objects}, not matched by name ({key!r})")
+        return fuzzy
 
     def candidates(self, text: str, kind: str | None = None, limit: int = 5) -> list[Match]:
         """Several answers, best first (geopy's ``exactly_one=False``)."""

@@ -81,7 +81,7 @@ class Unresolved:
 
     text: str
     kind: str
-    reason: str  # not_in_extract | ambiguous | outside_box | no_intersection | no_streets
+    reason: str  # not_in_extract | missed | ambiguous | outside_box | no_intersection | no_streets
     detail: str = ""
 
 
