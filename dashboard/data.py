@@ -35,7 +35,7 @@ from shapely.geometry.base import BaseGeometry
 from dashboard.i18n import CATEGORIES
 from geo.projection import METRIC_CRS, STORAGE_CRS, to_metric, to_wgs84
 from geocoding.normalize import transliterate
-from pipeline import corrections, reviews
+from pipeline import corrections, reviews, store
 from works.geojson import RegisterError, read_register, to_feature
 from works.model import Precision, Status, StatusScope, WorkRecord, is_located
 from works.review import apply_decisions
@@ -249,13 +249,20 @@ def load_register(
     Pins are applied by the same function the build uses (``pipeline.corrections``), against
     the full-resolution district polygons, so a pinned work has the same districts before and
     after the next rebuild. Shared by every session (``st.cache_resource``): read only.
+
+    ``db`` empty: the store is unavailable (locked, damaged, down) and the register file is
+    shown as built, with no pins or decisions since (the page says so).
     """
     version = register_version(projects, projects_mtime, districts, districts_mtime, db, db_version)
-    register = read_register(Path(projects))
     polygons = gpd.read_file(districts) if districts and Path(districts).is_file() else None
-    records, review_orphans = _apply_new_reviews(register.records, register.metadata, Path(db))
-    records = corrections.apply_corrections(records, Path(db), polygons)
-    orphans = tuple(pin.id for pin in corrections.orphans(records, Path(db)))
+    if db:  # the store: the register (file or shared database), pins and decisions since the build
+        register = store.load_register(Path(projects))
+        records, review_orphans = _apply_new_reviews(register.records, register.metadata, Path(db))
+        records = corrections.apply_corrections(records, Path(db), polygons)
+        orphans = tuple(pin.id for pin in corrections.orphans(records, Path(db)))
+    else:  # the store cannot be read: the register file as built, nothing else
+        register = read_register(Path(projects))
+        records, review_orphans, orphans = register.records, (), ()
     frame = pd.DataFrame([_record(r) for r in records])
     if frame.empty:
         frame = pd.DataFrame(columns=list(_record(_EMPTY)))

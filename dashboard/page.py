@@ -36,7 +36,8 @@ from dashboard.i18n import (
 )
 from dashboard.structure import short_goal
 from dashboard.styles import PAGE_CSS, PRESENTATION_CSS
-from pipeline import corrections, reviews
+from pipeline import corrections, reviews, store
+from pipeline.store import StoreError
 from works.settings import Settings, load_settings
 
 
@@ -99,19 +100,42 @@ def tile_server_reachable(url: str) -> bool:
 
 
 def _load(settings: Settings, lang: Lang) -> Register | None:
-    """The register, or None after an error message on the page."""
+    """The register, or None after an error message on the page.
+
+    When the store (pins, decisions; the register too with a shared database) cannot be read —
+    locked, damaged, not answering — the page says so and shows the register file as built:
+    nothing is written, so nothing is lost.
+    """
+    try:
+        state_now = store.register_state(settings.projects)
+        db_version = corrections.version(settings.corrections_db) + reviews.version(settings.corrections_db)
+        if not state_now:
+            st.error(tm("register_missing", lang, path=settings.projects))
+            return None
+        return load_register(
+            str(settings.projects),
+            state_now,
+            str(settings.districts),
+            mtime(settings.districts),
+            str(settings.corrections_db),
+            db_version,
+        )
+    except StoreError as exc:
+        st.warning(tm("corrections_error", lang, error=exc))
+    except RegisterError as exc:
+        st.error(tm("register_invalid", lang, error=exc))
+        return None
+    return _load_built(settings, lang)
+
+
+def _load_built(settings: Settings, lang: Lang) -> Register | None:
+    """The register file as the build wrote it, without the store."""
     if not settings.projects.exists():
         st.error(tm("register_missing", lang, path=settings.projects))
         return None
     try:
-        return load_register(
-            str(settings.projects),
-            mtime(settings.projects),
-            str(settings.districts),
-            mtime(settings.districts),
-            str(settings.corrections_db),
-            corrections.version(settings.corrections_db) + reviews.version(settings.corrections_db),
-        )
+        projects, districts = settings.projects, settings.districts
+        return load_register(str(projects), mtime(projects), str(districts), mtime(districts), "", "")
     except RegisterError as exc:
         st.error(tm("register_invalid", lang, error=exc))
         return None
