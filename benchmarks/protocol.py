@@ -47,24 +47,30 @@ class Run:
     bytes: int = 0
     widgets: dict[str, Any] = field(default_factory=dict)
     exceptions: list[str] = field(default_factory=list)
+    #: Markdown, captions, notices: the page's texts, in order.
+    texts: list[str] = field(default_factory=list)
 
 
 class Session:
     """One visitor: a websocket to ``/_stcore/stream`` and the widgets the server drew."""
 
-    def __init__(self, base: str, timeout: float = TIMEOUT_S) -> None:
+    def __init__(self, base: str, timeout: float = TIMEOUT_S, cookies: dict[str, str] | None = None) -> None:
         parts = urlsplit(_local(base))
         origin = f"{parts.scheme}://{parts.netloc}"
         ws_url = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}{parts.path.rstrip('/')}"
         self.timeout = timeout
-        self.ws: ClientConnection = connect(
+        connection = connect(
             f"{ws_url}/_stcore/stream",
             subprotocols=["streamlit"],  # type: ignore[list-item]
             origin=origin,  # type: ignore[arg-type]
             open_timeout=timeout,
             max_size=None,
             compression=None,
+            additional_headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+            if cookies
+            else None,
         )
+        self.ws: ClientConnection = connection.__enter__()  # closed by close()
         self.page_script_hash = ""
         self.widgets: dict[str, Any] = {}
 
@@ -120,6 +126,10 @@ class Session:
         kind = element.WhichOneof("type")
         if kind == "exception":
             run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+        elif kind == "markdown":
+            run.texts.append(element.markdown.body)
+        elif kind == "alert":
+            run.texts.append(element.alert.body)
         elif kind == "component_instance":
             if MAP_COMPONENT in element.component_instance.component_name and run.seconds_to_map is None:
                 run.seconds_to_map = time.monotonic() - start
