@@ -7,7 +7,7 @@ REPORT ?= $(or $(PLOVDIV_REPORT),../shared/seed/000_c7612c71fe12c5f9.txt)
 OSM    ?= $(or $(PLOVDIV_OSM_PBF),../shared/geodata/plovdiv-2023-01-02.osm.pbf)
 BUILD_SOURCES := $(shell find works extraction pipeline geocoding geo -name '*.py' -o -name '*.toml')
 
-.PHONY: run test bench data install lint clean clean-geodata assets browser
+.PHONY: run test bench load data install lint clean clean-geodata assets browser
 
 install: $(STAMP)
 
@@ -60,6 +60,12 @@ test: install assets browser data lint
 
 bench: install assets browser data
 	$(PY) -m benchmarks
+
+# N sessions open the map and change a filter against 1 and 2 app processes behind nginx
+# (127.0.0.1 only; README, "Many people at once"). LOAD_ARGS="--sessions 20 --within 10".
+LOAD_ARGS ?=
+load: install assets data
+	$(PY) -m benchmarks.load $(LOAD_ARGS)
 
 clean:
 	rm -rf data/projects.geojson data/unresolved.csv .pytest_cache

@@ -42,12 +42,14 @@ def main() -> int:
     """Run every benchmark."""
     from benchmarks.dashboard import bench_dashboard
     from benchmarks.geocoding import bench_gazetteer, bench_geocoder, bench_pipeline
+    from benchmarks.server_cpu import bench_server_cpu
 
     bench_extraction()
     bench_gazetteer()
     bench_pipeline()
     bench_geocoder()
     bench_dashboard()
+    bench_server_cpu()
     return 0
 
 

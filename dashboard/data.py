@@ -7,12 +7,18 @@ invalid geometry or a missing precision makes the record *unlocated* — listed 
 reason, never dropped. Planners' pins (``corrections.apply_corrections``) are applied on load,
 so the map shows them before the next rebuild.
 
-Loading is cached with ``st.cache_data`` keyed by the files' modification times (and the
-corrections' version), so a rebuild or a new pin is picked up without a restart.
+Loading is cached once per process with ``st.cache_resource`` keyed by the files'
+modification times and the store's version (pins and review decisions), so a rebuild, a new
+pin or a decision is picked up without a restart, and every session shares the one
+``Register`` (``st.cache_data`` would unpickle a private copy for every script run: most of a
+page view's CPU). Nothing may modify a ``Register`` or its frames; views filter into new
+frames. ``Register.version`` names the state it was loaded from: the key of every cache built
+on it (the map, the counts), so an edit invalidates them all and no state leaks into another.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -29,7 +35,7 @@ from shapely.geometry.base import BaseGeometry
 from dashboard.i18n import CATEGORIES
 from geo.projection import METRIC_CRS, STORAGE_CRS, to_metric, to_wgs84
 from geocoding.normalize import transliterate
-from pipeline import corrections, reviews
+from pipeline import corrections, reviews, store
 from works.geojson import RegisterError, read_register, to_feature
 from works.model import Precision, Status, StatusScope, WorkRecord, is_located
 from works.review import apply_decisions
@@ -67,6 +73,8 @@ class Register:
     hidden: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: Review decisions made since the build whose work is gone (kept, never applied).
     orphan_reviews: tuple[str, ...] = ()
+    #: The files and the store's version this was loaded from: the key of derived caches.
+    version: str = ""
 
 
 def fold(text: str) -> str:
@@ -227,7 +235,12 @@ def load_districts(path: str, mtime: float) -> gpd.GeoDataFrame:
     return gdf[columns].reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+def register_version(*key: object) -> str:
+    """A short name for the state a register is loaded from (its cache key)."""
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
 def load_register(
     projects: str, projects_mtime: float, districts: str, districts_mtime: float, db: str, db_version: str
 ) -> Register:
@@ -235,14 +248,21 @@ def load_register(
 
     Pins are applied by the same function the build uses (``pipeline.corrections``), against
     the full-resolution district polygons, so a pinned work has the same districts before and
-    after the next rebuild.
+    after the next rebuild. Shared by every session (``st.cache_resource``): read only.
+
+    ``db`` empty: the store is unavailable (locked, damaged, down) and the register file is
+    shown as built, with no pins or decisions since (the page says so).
     """
-    del projects_mtime, db_version  # cache keys only
-    register = read_register(Path(projects))
+    version = register_version(projects, projects_mtime, districts, districts_mtime, db, db_version)
     polygons = gpd.read_file(districts) if districts and Path(districts).is_file() else None
-    records, review_orphans = _apply_new_reviews(register.records, register.metadata, Path(db))
-    records = corrections.apply_corrections(records, Path(db), polygons)
-    orphans = tuple(pin.id for pin in corrections.orphans(records, Path(db)))
+    if db:  # the store: the register (file or shared database), pins and decisions since the build
+        register = store.load_register(Path(projects))
+        records, review_orphans = _apply_new_reviews(register.records, register.metadata, Path(db))
+        records = corrections.apply_corrections(records, Path(db), polygons)
+        orphans = tuple(pin.id for pin in corrections.orphans(records, Path(db)))
+    else:  # the store cannot be read: the register file as built, nothing else
+        register = read_register(Path(projects))
+        records, review_orphans, orphans = register.records, (), ()
     frame = pd.DataFrame([_record(r) for r in records])
     if frame.empty:
         frame = pd.DataFrame(columns=list(_record(_EMPTY)))
@@ -265,6 +285,7 @@ def load_register(
         orphans,
         hidden,
         review_orphans,
+        version,
     )
 
 
@@ -300,9 +321,9 @@ def mtime(path: Path) -> float:
         return 0.0
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def load_basemap(path: str, path_mtime: float, gazetteer: str) -> dict[str, Any] | None:
-    """The offline basemap: the built file, else built from the gazetteer, else None."""
+    """The offline basemap: the built file, else built from the gazetteer, else None (shared: read only)."""
     del path_mtime  # cache key only
     from dashboard.basemap import BasemapError, build_basemap
 

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import folium
+import folium.elements
 import pandas as pd
 import streamlit as st
+import streamlit_folium
 from branca.element import Element, MacroElement
 from folium.map import Layer
 from folium.plugins import Fullscreen, MarkerCluster
@@ -29,10 +33,11 @@ from shapely.geometry import GeometryCollection, mapping
 from shapely.geometry.base import BaseGeometry
 from streamlit_folium import st_folium
 
-from dashboard import state
+from dashboard import state, structure, works_list
 from dashboard.assets.offline import prepare_assets
 from dashboard.data import mtime
 from dashboard.escaping import html_text
+from dashboard.filters import FilterState
 from dashboard.i18n import (
     CATEGORIES,
     STATUSES,
@@ -46,7 +51,7 @@ from dashboard.i18n import (
     tm,
 )
 from dashboard.page import ViewContext, presentation_header
-from dashboard.structure import render_structure, report_titles
+from dashboard.structure import Titles, report_titles, structure_html, structure_tree
 from dashboard.styles import (
     BASE_CSS,
     BASEMAP_STYLES,
@@ -57,8 +62,8 @@ from dashboard.styles import (
     STATUS_STYLES,
     UNRESOLVED_STYLE,
 )
-from dashboard.tables import render_unlocated
-from dashboard.works_list import render_works_list
+from dashboard.tables import unlocated_frame
+from dashboard.works_list import works_list_html
 from geocoding.normalize import transliterate
 from works.settings import OSM_ATTRIBUTION
 
@@ -522,6 +527,132 @@ def show_map(m: folium.Map, key: str, height: int = 620, returned: tuple[str, ..
     )
 
 
+def _assets(element: Any) -> Iterator[Any]:
+    """Every element of a map that brings its own CSS or JavaScript (as ``st_folium`` walks it)."""
+    if isinstance(element, folium.elements.JSCSSMixin):
+        yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _assets(child)
+
+
+def component_args(m: folium.Map, key: str) -> dict[str, Any]:
+    """What ``st_folium(m, key=key, use_container_width=True, returned_objects=[])`` passes to
+    its component, computed as it computes it (streamlit-folium 0.27, ``requirements.txt``).
+
+    Why by hand: ``st_folium`` renders the map's templates twice on every script run (a third
+    of a page view's CPU; the second render only repeats the first); the result depends only
+    on the map, so :func:`show_shared_map` computes it once per map state and every session
+    sends the same strings. ``tests/test_shared_map.py`` checks it equals ``st_folium``'s.
+    """
+    prepare_assets(m)
+    m.get_root().render()
+    # In st_folium's order: the map string renames the map's variable (to map_div).
+    html = streamlit_folium._get_html(m)
+    header = streamlit_folium._get_header(m)
+    leaflet = streamlit_folium._get_map_string(m)
+    css = [href for e in _assets(m) for _, href in getattr(e, "default_css", [])]
+    js = [src for e in _assets(m) for _, src in getattr(e, "default_js", [])]
+    return {
+        "script": leaflet,
+        "header": header,
+        "html": html,
+        "id": streamlit_folium.get_full_id(m),
+        "key": streamlit_folium.generate_js_hash(leaflet, key, False),
+        "width": None,
+        "returned_objects": [],
+        "default": {},
+        "zoom": None,
+        "center": None,
+        "feature_group": None,
+        "return_on_hover": False,
+        "layer_control": None,
+        "pixelated": False,
+        "css_links": list(dict.fromkeys(css)),
+        "js_links": list(dict.fromkeys(js)),
+        "wrap_longitude": False,
+    }
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def shared_component_args(state_key: str, key: str, _build: Callable[[], folium.Map]) -> dict[str, Any]:
+    """:func:`component_args` of the map ``_build`` makes, once per ``state_key`` (read only).
+
+    ``state_key`` must name everything the map is drawn from: the register's version (pins
+    and review decisions change it), the filters, the language, the view's options.
+    """
+    return component_args(_build(), key)
+
+
+def show_shared_map(state_key: str, build: Callable[[], folium.Map], key: str, height: int = 620) -> None:
+    """The main map (it returns nothing), its component arguments shared across sessions."""
+    args = shared_component_args(state_key, key, build)
+
+    def on_change() -> None:  # as st_folium's: the component's value under the caller's key
+        st.session_state[key] = st.session_state.get(args["key"], {})
+
+    streamlit_folium._component_func(**args, height=height, on_change=on_change)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def shared_structure(
+    _records: pd.DataFrame, state_key: str, _filters: FilterState, _titles: Titles, lang: Lang
+) -> tuple[str, frozenset[str]]:
+    """The report's structure as HTML and the rows it draws, once per state (read only).
+
+    ``state_key`` names the register's version, the filters and the report's titles.
+    """
+    tree = structure_tree(_records, _filters, _titles)
+    valid = frozenset(
+        f"{node.level}:{node.code}"
+        for priority in tree
+        for node in [priority, *priority.children, *(g for m in priority.children for g in m.children)]
+    )
+    return structure_html(tree, _filters, lang), valid
+
+
+def render_shared_structure(ctx: ViewContext, titles: Titles, titles_key: str) -> None:
+    """``structure.render_structure`` with its tree and HTML shared across sessions."""
+    state_key = repr((ctx.register.version, ctx.page.filters, titles_key))
+    html, valid = shared_structure(ctx.register.records, state_key, ctx.page.filters, titles, ctx.lang)
+    structure._COMPONENT(data=html, key=structure._KEY, on_select_change=partial(structure._on_select, valid))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def shared_works_list(
+    _located: pd.DataFrame, state_key: str, _label: Callable[[str], str], lang: Lang
+) -> str:
+    """The list of the works on the map as HTML, once per state (``state_key``: the register's
+    version, the filters, the language)."""
+    return works_list_html(_located, lang, _label) + works_list._SCRIPT
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def shared_unlocated(_records: pd.DataFrame, state_key: str, lang: Lang) -> pd.DataFrame:
+    """The table of the works not on the map, once per state (read only)."""
+    return unlocated_frame(_records, lang)
+
+
+def render_lists(ctx: ViewContext) -> None:
+    """``works_list.render_works_list`` and ``tables.render_unlocated`` (same elements, same
+    order), their HTML and table shared across sessions."""
+    lang = ctx.lang
+    state_key = repr((ctx.register.version, ctx.page.filters, lang))
+    located = ctx.selected[ctx.selected["located"]]
+    st.subheader(t("on_map_title", lang, n=len(located)))
+    if not located.empty:
+        st.caption(t("on_map_hint", lang))
+        html = shared_works_list(located, state_key, ctx.district_label, lang)
+        st.html(html, unsafe_allow_javascript=True)
+    rows = ctx.selected[~ctx.selected["located"]]
+    city = int((rows["unlocated_reason"] == "city_wide").sum())
+    st.subheader(t("unlocated_title", lang, n=len(rows), city=city))
+    if rows.empty:
+        st.caption(t("unlocated_none", lang))
+        return
+    table = shared_unlocated(ctx.selected, state_key, lang)
+    st.dataframe(table, hide_index=True, width="stretch", key="unlocated_table")
+
+
 def fit_districts(districts: Any, names: tuple[str, ...]) -> list[list[float]] | None:
     """Bounds of the named districts (None when none of them is known)."""
     chosen = districts[districts["name"].isin(names)] if len(districts) else districts
@@ -558,28 +689,48 @@ def render(ctx: ViewContext) -> None:
         # A search zooms to what it found.
         fit = fit_works(ctx.selected) or fit
     highlight = chosen[0] if len(chosen) == 1 else None
-    m = project_map(
-        ctx.selected, ctx.register.districts, lang, basemap=ctx.basemap, tiles=ctx.tiles, fit=fit,
-        highlight_district=highlight, large=ctx.page.present,
-    )  # fmt: skip
+
+    def build() -> folium.Map:
+        return project_map(
+            ctx.selected, ctx.register.districts, lang, basemap=ctx.basemap, tiles=ctx.tiles, fit=fit,
+            highlight_district=highlight, large=ctx.page.present,
+        )  # fmt: skip
+
+    # Everything the map is drawn from (the basemap by its file's state, the assets by setting).
+    state_key = repr(
+        (
+            ctx.register.version,
+            ctx.page.filters,
+            lang,
+            fit,
+            highlight,
+            ctx.page.present,
+            ctx.tiles,
+            bool(ctx.basemap),
+            mtime(ctx.settings.basemap),
+            ctx.settings.map_assets,
+        )
+    )
     if ctx.page.present:
-        show_map(m, key="main_map", height=PRESENT_MAP_HEIGHT)
+        show_shared_map(state_key, build, key="main_map", height=PRESENT_MAP_HEIGHT)
     else:
         # The report's structure beside the map (above it on a phone, collapsed there).
         left, right = st.columns([1, 2.5])
         with left:
             meta = ctx.register.metadata
-            titles = report_titles(
-                str(ctx.settings.report), mtime(ctx.settings.report), str(meta.get("source_sha256") or "")
+            titles_key = (
+                str(ctx.settings.report),
+                mtime(ctx.settings.report),
+                str(meta.get("source_sha256") or ""),
             )
-            render_structure(ctx.register.records, ctx.page.filters, titles, lang)
+            titles = report_titles(*titles_key)
+            render_shared_structure(ctx, titles, repr(titles_key))
         with right:
-            show_map(m, key="main_map", height=620)
+            show_shared_map(state_key, build, key="main_map", height=620)
     if ctx.register.districts.empty:
         st.info(tm("districts_missing", lang, path=ctx.settings.districts))
     if not ctx.basemap and not ctx.tiles:
         st.caption(t("basemap_missing", lang))
     if ctx.selected.empty:
         return
-    render_works_list(ctx.selected, lang, ctx.district_label)
-    render_unlocated(ctx.selected, lang)
+    render_lists(ctx)

@@ -8,6 +8,7 @@ the views in, so this module imports none of them.
 
 from __future__ import annotations
 
+import gc
 import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.data import NO_DISTRICT, Register, RegisterError, load_basemap, load_register, mtime
 from dashboard.escaping import md_text
-from dashboard.filters import SIDEBAR_FACETS, apply_filters, facet_counts, facet_options
+from dashboard.filters import SIDEBAR_FACETS, FilterState, apply_filters, facet_counts, facet_options
 from dashboard.i18n import (
     Lang,
     category_label,
@@ -35,7 +36,8 @@ from dashboard.i18n import (
 )
 from dashboard.structure import short_goal
 from dashboard.styles import PAGE_CSS, PRESENTATION_CSS
-from pipeline import corrections, reviews
+from pipeline import corrections, reviews, store
+from pipeline.store import StoreError
 from works.settings import Settings, load_settings
 
 
@@ -53,7 +55,8 @@ class ViewContext:
 
     def district_label(self, name: str) -> str:
         """A district as shown in the current language."""
-        return district_label(self.register, name, self.lang)
+        known = district_labels(self.register, self.register.version, self.lang)
+        return known[name] if name in known else _district_label(self.register, name, self.lang)
 
 
 View = Callable[[ViewContext], None]
@@ -61,6 +64,19 @@ View = Callable[[ViewContext], None]
 
 def district_label(register: Register, name: str, lang: Lang) -> str:
     """A district name in ``lang`` (Cyrillic, plus its Latin name in English)."""
+    known = district_labels(register, register.version, lang)
+    return known[name] if name in known else _district_label(register, name, lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def district_labels(_register: Register, version: str, lang: Lang) -> dict[str, str]:
+    """Every district's label in ``lang``, once per register state (shared: read only)."""
+    del version  # cache key only
+    names = [*_register.districts["name"], NO_DISTRICT]
+    return {name: _district_label(_register, name, lang) for name in names}
+
+
+def _district_label(register: Register, name: str, lang: Lang) -> str:
     if name == NO_DISTRICT:
         return t("no_district", lang)
     match = register.districts[register.districts["name"] == name]
@@ -84,26 +100,95 @@ def tile_server_reachable(url: str) -> bool:
 
 
 def _load(settings: Settings, lang: Lang) -> Register | None:
-    """The register, or None after an error message on the page."""
+    """The register, or None after an error message on the page.
+
+    When the store (pins, decisions; the register too with a shared database) cannot be read —
+    locked, damaged, not answering — the page says so and shows the register file as built:
+    nothing is written, so nothing is lost.
+    """
+    try:
+        state_now = store.register_state(settings.projects)
+        db_version = corrections.version(settings.corrections_db) + reviews.version(settings.corrections_db)
+        if not state_now:
+            st.error(tm("register_missing", lang, path=settings.projects))
+            return None
+        return load_register(
+            str(settings.projects),
+            state_now,
+            str(settings.districts),
+            mtime(settings.districts),
+            str(settings.corrections_db),
+            db_version,
+        )
+    except StoreError as exc:
+        st.warning(tm("corrections_error", lang, error=exc))
+    except RegisterError as exc:
+        st.error(tm("register_invalid", lang, error=exc))
+        return None
+    return _load_built(settings, lang)
+
+
+def _load_built(settings: Settings, lang: Lang) -> Register | None:
+    """The register file as the build wrote it, without the store."""
     if not settings.projects.exists():
         st.error(tm("register_missing", lang, path=settings.projects))
         return None
     try:
-        return load_register(
-            str(settings.projects),
-            mtime(settings.projects),
-            str(settings.districts),
-            mtime(settings.districts),
-            str(settings.corrections_db),
-            corrections.version(settings.corrections_db) + reviews.version(settings.corrections_db),
-        )
+        projects, districts = settings.projects, settings.districts
+        return load_register(str(projects), mtime(projects), str(districts), mtime(districts), "", "")
     except RegisterError as exc:
         st.error(tm("register_invalid", lang, error=exc))
         return None
 
 
+# The page's derived tables, computed once per register state and filter state and shared by
+# every session (``st.cache_resource``: no copy per run; callers only read them). The register's
+# ``version`` keys them, so a pin or a review decision invalidates them; the frozen
+# ``FilterState`` is keyed by its ``repr`` (the unhashed ``_`` arguments are the data itself).
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def facet_choices(_register: Register, version: str) -> dict[str, list[str]]:
+    """Every facet's options in the register (shared: read only)."""
+    del version  # cache key only
+    return facet_options(_register.records, list(_register.districts["name"]))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def selected_rows(_register: Register, version: str, filters_key: str, _filters: FilterState) -> pd.DataFrame:
+    """The rows matching the filters (shared: read only)."""
+    del version, filters_key  # cache keys only
+    records = _register.records
+    return records[apply_filters(records, _filters)]
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def facet_counts_of(
+    _register: Register, version: str, filters_key: str, _filters: FilterState, facet: str
+) -> dict[str, int]:
+    """A facet's counts under the other filters (shared: read only)."""
+    del version, filters_key  # cache keys only
+    options = facet_choices(_register, _register.version)[facet]
+    return facet_counts(_register.records, _filters, facet, options)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def settle_heap(version: str) -> str:
+    """Once per register state: collect, then freeze what lives on (``gc.freeze``).
+
+    Why: Streamlit runs a full garbage collection after every script run
+    (``runner.postScriptGC``), and a full collection walks every object in the process — the
+    register, the caches, the libraries: ~0.1 s of CPU per page view. Frozen objects are not
+    walked; what a run allocates still is. Unfreezing first lets an edit's old register go.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    return version
+
+
 def _sidebar(
-    records: pd.DataFrame, options: dict[str, list[str]], lang: Lang, district_label: Callable[[str], str]
+    register: Register, options: dict[str, list[str]], lang: Lang, district_label: Callable[[str], str]
 ) -> None:
     """Language, filters with counts that follow the other filters, reset."""
     labellers: dict[str, Callable[[str], str]] = {
@@ -128,7 +213,7 @@ def _sidebar(
         st.header(t("filters", lang))
         current = state.current().filters
         for facet in SIDEBAR_FACETS:
-            counts = facet_counts(records, current, facet, options[facet])
+            counts = facet_counts_of(register, register.version, repr(current), current, facet)
             labels = {code: f"{labellers[facet](code)} ({counts[code]})" for code in options[facet]}
             chosen = state.stateful(
                 st.multiselect,
@@ -140,7 +225,7 @@ def _sidebar(
                 placeholder=t("any", lang),
             )
             current = current.with_values(facet, chosen)
-        _goal_chips(records, current.goal, lang)
+        _goal_chips(register.records, current.goal, lang)
         st.button(t("reset", lang), on_click=state.reset_filters, width="stretch", key="reset_filters")
 
 
@@ -202,9 +287,10 @@ def run(views: Mapping[str, View]) -> None:
     register = _load(settings, lang)
     if register is None:
         return
+    settle_heap(register.version)
     records = register.records
     district_names = list(register.districts["name"])
-    options = facet_options(records, district_names)
+    options = facet_choices(register, register.version)
     state.seed_from_url(options, district_names)
     lang = st.session_state["lang"]
     page = state.current()
@@ -212,14 +298,14 @@ def run(views: Mapping[str, View]) -> None:
     if page.present:
         st.html(PRESENTATION_CSS)
     else:
-        _sidebar(records, options, lang, lambda name: district_label(register, name, lang))
+        _sidebar(register, options, lang, lambda name: district_label(register, name, lang))
         lang = st.session_state["lang"]
     st.html(streamlit_strings_script(lang), unsafe_allow_javascript=True)
     if not page.present:
         st.title(t("title", lang), anchor=False)
         _search_box(lang)
     page = state.current()
-    selected = records[apply_filters(records, page.filters)]
+    selected = selected_rows(register, register.version, repr(page.filters), page.filters)
 
     if state.url_warnings():
         st.warning(tm("url_invalid", lang, items=", ".join(state.url_warnings())))

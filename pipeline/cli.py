@@ -25,7 +25,7 @@ from typing import Any
 import geopandas as gpd
 
 from extraction import extract_projects, parse_outline, read_report
-from pipeline import corrections, reviews
+from pipeline import corrections, reviews, store
 from pipeline.geocode_stage import StageResult, geocode_records, load_resolver, write_unresolved
 from pipeline.geodata import ensure_geodata
 from works.errors import PlovdivError
@@ -201,6 +201,7 @@ def run(
     if pins:
         meta["corrections"] = pins
     write_register(settings.projects, records, meta)
+    store.publish_register(records, meta)  # with a shared database: there too, one transaction
     if stage is not None:
         write_unresolved(settings.unresolved, stage.unresolved)
     return records, meta, stage

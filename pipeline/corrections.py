@@ -30,14 +30,17 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from geo.districts import assign_districts
-from pipeline import _sqlite
+from pipeline import _postgres, _sqlite
 from pipeline._sqlite import connect, transaction
+from pipeline.store_errors import StoreError, sqlite_errors
 from works.errors import PlovdivError
 from works.model import Location, Precision, WorkRecord
+from works.settings import database_url
 
 __all__ = [
     "Correction",
     "CorrectionError",
+    "StoreError",
     "add_correction",
     "apply_corrections",
     "delete_correction",
@@ -106,9 +109,15 @@ def _has_keys(conn: sqlite3.Connection) -> bool:
 
 
 def init_db(db_path: Path) -> None:
-    """Create the database, or bring a schema-1 one to schema 2 (idempotent, nothing lost)."""
+    """Create the database, or bring a schema-1 one to schema 2 (idempotent, nothing lost).
+
+    With a shared store (``PLOVDIV_DATABASE_URL``) its tables are created on first use.
+    """
+    if url := database_url():
+        _postgres.engine(url)
+        return
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with closing(connect(db_path)) as conn, transaction(conn):
+    with sqlite_errors(db_path), closing(connect(db_path)) as conn, transaction(conn):
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "corrections" in tables and not _has_keys(conn):
             conn.execute("ALTER TABLE corrections ADD COLUMN work_key TEXT")
@@ -143,9 +152,13 @@ def add_correction(
     """Store a pin for the work ``work_key`` at (lat, lon); return it with its id."""
     work_key, user, note = _validate(work_key, float(lat), float(lon), user, note)
     project_id = (project_id.strip() or work_key)[:200]
-    init_db(db_path)
     created = now or _now()
-    with closing(connect(db_path)) as conn, transaction(conn):
+    if url := database_url():
+        lon, lat = float(lon), float(lat)
+        new_id = _postgres.add_correction(url, work_key, project_id, lon, lat, note, user, created)
+        return Correction(new_id, work_key, project_id, float(lon), float(lat), note, user, created)
+    init_db(db_path)
+    with sqlite_errors(db_path), closing(connect(db_path)) as conn, transaction(conn):
         cursor = conn.execute(
             "INSERT INTO corrections (work_key, project_id, lon, lat, note, user, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -157,10 +170,12 @@ def add_correction(
 
 def list_corrections(db_path: Path, include_deleted: bool = False) -> list[Correction]:
     """Pins in the order they were made (withdrawn ones only on request)."""
+    if url := database_url():
+        return [Correction(*row) for row in _postgres.list_corrections(url, include_deleted)]
     if not db_path.exists():
         return []
     where = "" if include_deleted else "WHERE deleted_at IS NULL"
-    with closing(connect(db_path, read_only=True)) as conn:
+    with sqlite_errors(db_path), closing(connect(db_path, read_only=True)) as conn:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "corrections" not in tables:  # the database holds only review decisions so far
             return []
@@ -171,10 +186,12 @@ def list_corrections(db_path: Path, include_deleted: bool = False) -> list[Corre
 
 def delete_correction(db_path: Path, correction_id: int, user: str, now: str | None = None) -> bool:
     """Withdraw a pin (kept in the table, marked deleted); False if none was active."""
+    user = user.strip()[:100] or "?"
+    if url := database_url():
+        return _postgres.delete_correction(url, int(correction_id), user, now or _now())
     if not db_path.exists():
         return False
-    user = user.strip()[:100] or "?"
-    with closing(connect(db_path)) as conn, transaction(conn):
+    with sqlite_errors(db_path), closing(connect(db_path)) as conn, transaction(conn):
         cursor = conn.execute(
             "UPDATE corrections SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL",
             (now or _now(), user, int(correction_id)),
@@ -184,6 +201,8 @@ def delete_correction(db_path: Path, correction_id: int, user: str, now: str | N
 
 def version(db_path: Path) -> str:
     """A string that changes whenever the pins change (a cache key for the dashboard)."""
+    if url := database_url():
+        return _postgres.version(url, "corrections")
     return _sqlite.version(db_path, "SELECT count(*), max(id), max(deleted_at) FROM corrections")
 
 
@@ -228,8 +247,8 @@ def migrate_legacy(
     to replace); ``records`` the new build. A pin whose work cannot be found unambiguously
     keeps no key and is reported as orphaned. Returns how many pins were migrated.
     """
-    if not db_path.is_file():
-        return 0
+    if database_url() or not db_path.is_file():
+        return 0  # the shared store never held schema-1 pins
     init_db(db_path)
     legacy = [p for p in list_corrections(db_path, include_deleted=True) if p.work_key is None]
     if not legacy:
@@ -244,7 +263,7 @@ def migrate_legacy(
         target = _legacy_target(old, records) if old is not None else None
         if target is not None:
             keyed[pin.id] = target.key
-    with closing(connect(db_path)) as conn, transaction(conn):
+    with sqlite_errors(db_path), closing(connect(db_path)) as conn, transaction(conn):
         for pin_id, key in keyed.items():
             conn.execute(
                 "UPDATE corrections SET work_key = ? WHERE id = ? AND work_key IS NULL", (key, pin_id)

@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import _sqlite
+from pipeline import _postgres, _sqlite
 from pipeline._sqlite import connect, transaction
+from pipeline.store_errors import sqlite_errors
 from works.files import atomic_write_text
 from works.review import Decision, ReviewError
+from works.settings import database_url
 
 __all__ = [
     "ReviewFile",
@@ -74,22 +76,26 @@ def _init(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+def _row(report: str, sha: str, d: Decision) -> dict[str, str]:
+    return {
+        "uid": d.uid,
+        "report": report,
+        "report_sha256": sha,
+        "key": d.key,
+        "action": str(d.action),
+        "reviewer": d.reviewer,
+        "at": d.at,
+        "reason": d.reason,
+        "changes": json.dumps(dict(d.changes), ensure_ascii=False, sort_keys=True),
+    }
+
+
 def _insert(conn: sqlite3.Connection, report: str, sha: str, d: Decision) -> bool:
     cursor = conn.execute(
         "INSERT OR IGNORE INTO reviews"
         " (uid, report, report_sha256, key, action, reviewer, at, reason, changes)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            d.uid,
-            report,
-            sha,
-            d.key,
-            str(d.action),
-            d.reviewer,
-            d.at,
-            d.reason,
-            json.dumps(dict(d.changes), ensure_ascii=False, sort_keys=True),
-        ),
+        " VALUES (:uid, :report, :report_sha256, :key, :action, :reviewer, :at, :reason, :changes)",
+        _row(report, sha, d),
     )
     return cursor.rowcount == 1
 
@@ -102,7 +108,10 @@ def add_decision(db: Path, report: str, report_sha256: str, decision: Decision) 
 def add_decisions(db: Path, report: str, report_sha256: str, decisions: Sequence[Decision]) -> list[Decision]:
     """Store decisions in one transaction: all or none. ``report_sha256`` records the version
     of the report they were made against (decisions apply by key to any later version)."""
-    with closing(connect(db)) as conn, transaction(conn):
+    if url := database_url():
+        _postgres.add_decisions(url, [_row(report, report_sha256, d) for d in decisions])
+        return list(decisions)
+    with sqlite_errors(db), closing(connect(db)) as conn, transaction(conn):
         _init(conn)
         for d in decisions:
             _insert(conn, report, report_sha256, d)
@@ -111,17 +120,20 @@ def add_decisions(db: Path, report: str, report_sha256: str, decisions: Sequence
 
 def list_decisions(db: Path, report: str) -> list[Decision]:
     """The decisions stored for a report (by file name), oldest first (none: no database)."""
-    if not db.is_file():
+    if url := database_url():
+        rows = _postgres.list_decisions(url, report)
+    elif not db.is_file():
         return []
-    with closing(connect(db, read_only=True)) as conn:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "reviews" not in tables:
-            return []
-        rows = conn.execute(
-            "SELECT uid, key, action, reviewer, at, reason, changes FROM reviews"
-            " WHERE report = ? ORDER BY at, uid",
-            (report,),
-        ).fetchall()
+    else:
+        with sqlite_errors(db), closing(connect(db, read_only=True)) as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "reviews" not in tables:
+                return []
+            rows = conn.execute(
+                "SELECT uid, key, action, reviewer, at, reason, changes FROM reviews"
+                " WHERE report = ? ORDER BY at, uid",
+                (report,),
+            ).fetchall()
     return [
         Decision.from_dict(
             {
@@ -140,6 +152,8 @@ def list_decisions(db: Path, report: str) -> list[Decision]:
 
 def version(db: Path) -> str:
     """A string that changes whenever a decision is stored (a cache key for the dashboard)."""
+    if url := database_url():
+        return _postgres.version(url, "reviews")
     return _sqlite.version(db, "SELECT count(*), max(seq) FROM reviews")
 
 
@@ -227,7 +241,10 @@ def import_reviews(db: Path, review_file: Path) -> tuple[int, str]:
     review = read_review_file(review_file)
     if review is None:
         raise ReviewError(f"{review_file}: no such review file")
-    with closing(connect(db)) as conn, transaction(conn):
+    if url := database_url():
+        rows = [_row(review.report, review.report_sha256, d) for d in review.decisions]
+        return _postgres.add_decisions(url, rows), review.report_sha256
+    with sqlite_errors(db), closing(connect(db)) as conn, transaction(conn):
         _init(conn)
         new = sum(_insert(conn, review.report, review.report_sha256, d) for d in review.decisions)
     return new, review.report_sha256

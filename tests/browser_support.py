@@ -82,6 +82,19 @@ def streamlit_server(
     ``cwd`` defaults to the repository root so ``.streamlit/config.toml`` (static serving,
     no usage statistics) applies.
     """
+    with streamlit_process(app, log, env, cwd, port) as (base, _proc):
+        yield base
+
+
+@contextmanager
+def streamlit_process(
+    app: Path,
+    log: Path,
+    env: Mapping[str, str] | None = None,
+    cwd: Path = REPO_ROOT,
+    port: int | None = None,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """:func:`streamlit_server`, also yielding the process (its pid: CPU time, load tests)."""
     port = port or free_port()
     full_env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **(env or {})}
     cmd = [
@@ -98,7 +111,7 @@ def streamlit_server(
     try:
         base = f"http://127.0.0.1:{port}"
         wait_healthy(f"{base}/_stcore/health", proc, log, timeout=SERVER_START_TIMEOUT_S)
-        yield base
+        yield base, proc
     finally:
         proc.terminate()
         try:
@@ -106,6 +119,14 @@ def streamlit_server(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (``/proc/<pid>/stat``)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    # After the command: state is field 3, utime 14 and stime 15 (1-based, man proc).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def launch_chromium(pw: Playwright) -> Browser:

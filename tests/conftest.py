@@ -43,3 +43,33 @@ def register(tmp_path: Path):
         str(tmp_path / "none.sqlite"),
         "none",
     )
+
+
+@pytest.fixture(scope="session")
+def postgis_url():
+    """A real PostgreSQL + PostGIS server for the session (Debian's packages); skips without them."""
+    from tests.pg_support import postgis_server, unavailable
+
+    reason = unavailable()
+    if reason:
+        print(f"\nSKIP shared-store tests: {reason}")
+        pytest.skip(reason)
+    with postgis_server() as url:
+        yield url
+
+
+@pytest.fixture
+def shared_store(postgis_url, monkeypatch):
+    """``PLOVDIV_DATABASE_URL`` set to a clean database for one test."""
+    import sqlalchemy as sa
+
+    from pipeline import _postgres
+
+    engine = sa.create_engine(postgis_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS works, registers, reviews, corrections CASCADE"))
+    engine.dispose()
+    _postgres.dispose()
+    monkeypatch.setenv("PLOVDIV_DATABASE_URL", postgis_url)
+    yield postgis_url
+    _postgres.dispose()

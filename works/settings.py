@@ -16,6 +16,8 @@ Now both call :func:`load_settings`; command-line flags override it through ``ov
 | ``PLOVDIV_GAZETTEER`` | ``<data>/gazetteer.parquet`` | named OSM objects |
 | ``PLOVDIV_BASEMAP`` | ``<data>/basemap.geojson`` | offline basemap |
 | ``PLOVDIV_CORRECTIONS_DB`` | ``<data>/corrections.sqlite`` | planners' pins and review decisions |
+| ``PLOVDIV_DATABASE_URL`` | (none: the SQLite file above) | a shared store: ``postgresql+psycopg://…`` |
+|  |  | (PostgreSQL + PostGIS) for the register, pins and review decisions of every app process |
 | ``PLOVDIV_REVIEWS_DIR`` | ``reviews/`` (in the repo) | exported review decisions, one file per report |
 | ``PLOVDIV_TILES`` | ``off`` | ``off``, ``osm`` or a tile URL template |
 | ``PLOVDIV_MAP_ASSETS`` | ``local`` | ``local`` (vendored map libraries) or ``cdn`` |
@@ -42,6 +44,7 @@ __all__ = [
     "SHARED",
     "ConfigError",
     "Settings",
+    "database_url",
     "load_settings",
     "writable",
 ]
@@ -82,6 +85,8 @@ class Settings:
     unresolved_csv: Path | None = None
     #: Review decisions exported for the repository (``reviews/<report>.json``).
     reviews_dir: Path = REPO_ROOT / "reviews"
+    #: The shared store (PostgreSQL + PostGIS); empty: the embedded SQLite file.
+    database_url: str = ""
 
     def reviews_file(self, report: Path | None = None) -> Path:
         """The review file of a report (default: the configured one), named after it."""
@@ -135,6 +140,15 @@ class Settings:
         return load_settings(data_dir=Path(data_dir))
 
 
+def database_url() -> str:
+    """``PLOVDIV_DATABASE_URL``: the shared store's SQLAlchemy URL, or "" (the SQLite file).
+
+    Read on its own (no paths resolved) because the store asks on every call: a test or a
+    process may switch it, and every pin and decision must go where the setting says.
+    """
+    return os.environ.get("PLOVDIV_DATABASE_URL", "").strip()
+
+
 def _env_path(env: str) -> Path | None:
     value = os.environ.get(env, "").strip()
     return Path(value).expanduser().resolve() if value else None
@@ -169,6 +183,7 @@ def load_settings(**overrides: Any) -> Settings:
         geocoder=os.environ.get("PLOVDIV_GEOCODER", "").strip(),
         planner_password=os.environ.get("PLOVDIV_PLANNER_PASSWORD", ""),
         reviews_dir=_env_path("PLOVDIV_REVIEWS_DIR") or REPO_ROOT / "reviews",
+        database_url=database_url(),
     )
     paths = {k: Path(v) for k, v in given.items() if isinstance(v, str | Path) and k in _PATH_FIELDS}
     rest = {k: v for k, v in given.items() if k not in paths}
