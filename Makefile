@@ -7,7 +7,7 @@ REPORT ?= $(or $(PLOVDIV_REPORT),../shared/seed/000_c7612c71fe12c5f9.txt)
 OSM    ?= $(or $(PLOVDIV_OSM_PBF),../shared/geodata/plovdiv-2023-01-02.osm.pbf)
 BUILD_SOURCES := $(shell find works extraction pipeline geocoding geo -name '*.py' -o -name '*.toml')
 
-.PHONY: run test bench load data install lint clean clean-geodata assets browser
+.PHONY: run test bench load data install lint clean clean-geodata assets browser services
 
 install: $(STAMP)
 
@@ -39,6 +39,20 @@ data: $(GEODATA) data/basemap.geojson
 assets: $(STAMP)
 	$(PY) -m dashboard.assets.install
 
+# Debian's PostgreSQL + PostGIS (the shared-store tests start their own throw-away server) and
+# nginx (the multi-process test): installed when missing and root; otherwise those tests skip
+# and say why. Idempotent: nothing is fetched when they are there.
+services:
+	@need=""; for pkg in postgresql-15 postgresql-15-postgis-3 nginx; do \
+	  dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q "install ok installed" || need="$$need $$pkg"; \
+	done; \
+	if [ -n "$$need" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need >/dev/null \
+	      || echo "warning: could not install$$need: the shared-store and proxy tests will skip" >&2; \
+	  else echo "warning:$$need missing and not root: the shared-store and proxy tests will skip" >&2; fi; \
+	fi
+
 # Debian's Chromium for the browser tests: installed when missing (needs root).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -55,7 +69,7 @@ lint: install
 	$(VENV)/bin/lint-imports
 	$(PY) -m mypy
 
-test: install assets browser data lint
+test: install assets browser services data lint
 	$(PY) -m pytest -q
 
 bench: install assets browser data
