@@ -73,3 +73,20 @@ def shared_store(postgis_url, monkeypatch):
     monkeypatch.setenv("PLOVDIV_DATABASE_URL", postgis_url)
     yield postgis_url
     _postgres.dispose()
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The app on the fixture register in a fresh data folder (returned), no password, no store."""
+    for name, value in {
+        "PLOVDIV_DATA_DIR": str(tmp_path),
+        "PLOVDIV_PROJECTS": str(DASHBOARD_FIXTURES / "projects.geojson"),
+        "PLOVDIV_DISTRICTS": str(DASHBOARD_FIXTURES / "districts.geojson"),
+        "PLOVDIV_BASEMAP": str(DASHBOARD_FIXTURES / "basemap.geojson"),
+        "PLOVDIV_GEOCODER": "tests.dashboard_fakes:FakeGeocoder",
+        "PLOVDIV_TILES": "off",
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("PLOVDIV_PLANNER_PASSWORD", "PLOVDIV_CORRECTIONS_DB", "PLOVDIV_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path

@@ -28,20 +28,6 @@ MINI_REPORT = (
 )
 
 
-@pytest.fixture
-def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Environment of the fixture app; returns the data folder."""
-    monkeypatch.setenv("PLOVDIV_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("PLOVDIV_PROJECTS", str(FIXTURES / "projects.geojson"))
-    monkeypatch.setenv("PLOVDIV_DISTRICTS", str(FIXTURES / "districts.geojson"))
-    monkeypatch.setenv("PLOVDIV_BASEMAP", str(FIXTURES / "basemap.geojson"))
-    monkeypatch.setenv("PLOVDIV_GEOCODER", "tests.dashboard_fakes:FakeGeocoder")
-    monkeypatch.setenv("PLOVDIV_TILES", "off")
-    monkeypatch.delenv("PLOVDIV_PLANNER_PASSWORD", raising=False)
-    monkeypatch.delenv("PLOVDIV_CORRECTIONS_DB", raising=False)
-    return tmp_path
-
-
 def run_app(query: dict[str, str | list[str]] | None = None) -> AppTest:
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
     for key, value in (query or {}).items():

@@ -278,25 +278,10 @@ def test_a_build_killed_mid_write_leaves_the_previous_register(
 # --- the page, with a store it cannot read ---------------------------------------------------
 
 
-def _page_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PLOVDIV_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("PLOVDIV_PROJECTS", str(FIXTURES / "projects.geojson"))
-    monkeypatch.setenv("PLOVDIV_DISTRICTS", str(FIXTURES / "districts.geojson"))
-    monkeypatch.setenv("PLOVDIV_BASEMAP", str(FIXTURES / "basemap.geojson"))
-    monkeypatch.setenv("PLOVDIV_GEOCODER", "tests.dashboard_fakes:FakeGeocoder")
-    monkeypatch.setenv("PLOVDIV_TILES", "off")
-    monkeypatch.delenv("PLOVDIV_PLANNER_PASSWORD", raising=False)
-    monkeypatch.delenv("PLOVDIV_CORRECTIONS_DB", raising=False)
-    monkeypatch.delenv("PLOVDIV_DATABASE_URL", raising=False)
-
-
-def test_the_map_says_when_the_store_is_damaged_and_still_shows_the_register(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_map_says_when_the_store_is_damaged_and_still_shows_the_register(app_env: Path) -> None:
     from streamlit.testing.v1 import AppTest
 
-    _page_env(tmp_path, monkeypatch)
-    db = tmp_path / "corrections.sqlite"
+    db = app_env / "corrections.sqlite"
     db.write_bytes(b"garbage" * 1000)
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
@@ -307,13 +292,12 @@ def test_the_map_says_when_the_store_is_damaged_and_still_shows_the_register(
 
 
 def test_the_map_says_when_the_shared_database_does_not_answer(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from streamlit.testing.v1 import AppTest
 
     from tests.browser_support import free_port
 
-    _page_env(tmp_path, monkeypatch)
     monkeypatch.setenv("PLOVDIV_DATABASE_URL", f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/none")
     _postgres.dispose()
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60).run()
