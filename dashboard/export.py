@@ -72,7 +72,7 @@ def records_csv(rows: pd.DataFrame, lang: Lang) -> bytes:
             "unlocated_reason": rows["unlocated_reason"],
             "lat": rows["lat"].round(6),
             "lon": rows["lon"].round(6),
-            "geocode_source": rows["geocode_source"],
+            "geocode_source": [_no_names(str(src)) for src in rows["geocode_source"]],
             "source_line": rows["source_line"],
             "source_text": rows["source_text"],
         }
@@ -97,8 +97,20 @@ def records_geojson(rows: pd.DataFrame, metadata: Mapping[str, Any] | None = Non
     return (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
+#: "manual correction #3 by <planner> at <time>": the public files keep the number and the time.
+_PIN_BY = re.compile(r"(manual correction #\d+) by .*? (at \S+)")
+
+
+def _no_names(source: str) -> str:
+    """A geocode source without the planner's name (the public side never shows who)."""
+    return _PIN_BY.sub(r"\1 \2", source)
+
+
 def _public_feature(feature: Mapping[str, Any]) -> dict[str, Any]:
+    """A feature for a public file: who reviewed or pinned it is left out, when is kept."""
     props = {k: v for k, v in feature["properties"].items() if k != "reviewed_by"}
+    if isinstance(props.get("geocode_source"), list):
+        props["geocode_source"] = [_no_names(str(s)) for s in props["geocode_source"]]
     return {**feature, "properties": props}
 
 

@@ -77,3 +77,16 @@ def test_inline_css_embeds_only_vendored_files(tmp_path: Path) -> None:
     css.write_text("", encoding="utf-8")
     out = export.inline_css("a{background:url(../../etc/passwd)} b{src:url(https://cdn/x.woff2)}", css)
     assert out == "a{background:url(data:,)} b{src:url(data:,)}"
+
+
+def test_public_files_never_name_a_planner() -> None:
+    from dashboard.export import _public_feature
+
+    feature = {
+        "type": "Feature",
+        "properties": {"geocode_source": ["manual correction #3 by Ана Планиращ at 2026-01-02T03:04:05Z"],
+                       "reviewed_by": "Ана Планиращ", "reviewed_at": "2026-01-02"},
+    }  # fmt: skip
+    public = _public_feature(feature)["properties"]
+    assert public["geocode_source"] == ["manual correction #3 at 2026-01-02T03:04:05Z"]
+    assert "reviewed_by" not in public and public["reviewed_at"] == "2026-01-02"
