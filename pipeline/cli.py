@@ -151,7 +151,7 @@ def _apply_reviews(
     records: list[WorkRecord], settings: Settings, sha: str
 ) -> tuple[list[WorkRecord], dict[str, Any]]:
     """Review decisions (repository file ∪ database) applied, and a summary."""
-    review_file = settings.reviews_file()
+    review_file = reviews.review_file_for(settings.reviews_dir, settings.report.name)
     decisions, note = reviews.load_decisions(settings.corrections_db, review_file, settings.report.name, sha)
     applied = apply_decisions(records, decisions)
     public = [r for r in applied.records if r.public]

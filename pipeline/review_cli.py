@@ -9,8 +9,8 @@ reviewing a register in bulk or from a script:
     python -m pipeline.review_cli decide w-… edit --reviewer "Ана" --reason "…" \\
         --changes '{"status": "completed", "status_evidence": "завършен"}'
     python -m pipeline.review_cli batch decisions.jsonl --reviewer "Ана"   # one JSON per line
-    python -m pipeline.review_cli export                       # → reviews/<report>.json
-    python -m pipeline.review_cli import reviews/<report>.json
+    python -m pipeline.review_cli export                       # → the report's file in reviews/
+    python -m pipeline.review_cli import reviews/programme-2019-2023.json
     python -m pipeline.review_cli status                       # reviewed share, orphans
 
 Every error is one line on stderr and exit code 2.
@@ -41,7 +41,10 @@ def _state(settings: Settings) -> tuple[str, list[str], Applied]:
     text = read_report(settings.report)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     decisions, _note = reviews.load_decisions(
-        settings.corrections_db, settings.reviews_file(), settings.report.name, sha
+        settings.corrections_db,
+        reviews.review_file_for(settings.reviews_dir, settings.report.name),
+        settings.report.name,
+        sha,
     )
     return sha, text.splitlines(), apply_decisions(extract_projects(parse_outline(text)), decisions)
 
@@ -152,7 +155,9 @@ def _batch(args: argparse.Namespace, settings: Settings) -> int:
 def _export(args: argparse.Namespace, settings: Settings) -> int:
     text = read_report(settings.report)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    target = Path(args.file) if args.file else settings.reviews_file()
+    target = (
+        Path(args.file) if args.file else reviews.review_file_for(settings.reviews_dir, settings.report.name)
+    )
     n = reviews.export_reviews(settings.corrections_db, target, settings.report.name, sha)
     print(f"wrote {n} decisions to {target}")
     return 0
@@ -207,7 +212,7 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("batch", help="store a JSON-lines file of decisions in one transaction")
     b.add_argument("file")
     b.add_argument("--reviewer", required=True)
-    e = sub.add_parser("export", help="write reviews/<report>.json")
+    e = sub.add_parser("export", help="write the report's file in reviews/")
     e.add_argument("--file")
     i = sub.add_parser("import", help="read a review file into the database")
     i.add_argument("file")

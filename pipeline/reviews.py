@@ -1,4 +1,4 @@
-"""Review decisions: stored in the planners' database, exported to ``reviews/<report>.json``.
+"""Review decisions: stored in the planners' database, exported to ``reviews/*.json``.
 
 Why both: planners decide in the dashboard, and their decisions must survive rebuilds and
 restarts (the embedded database, every write one transaction); and the reviewed register must
@@ -38,6 +38,7 @@ __all__ = [
     "pending",
     "version",
     "read_review_file",
+    "review_file_for",
     "write_review_file",
 ]
 
@@ -172,6 +173,25 @@ def _dumps(report: str, sha: str, decisions: Iterable[Decision]) -> str:
     head = json.dumps({"report": report, "report_sha256": sha}, ensure_ascii=False)[:-1]
     body = ",\n  ".join(lines)
     return f'{head}, "decisions": [\n  {body}\n]}}\n' if lines else f'{head}, "decisions": []}}\n'
+
+
+def review_file_for(reviews_dir: Path, report: str) -> Path:
+    """The review file of ``report`` (a file name): the one in ``reviews_dir`` whose header
+    names that report, else ``<report stem>.json`` (where a first export will write it).
+
+    Why by header, not by name: a review file is named for people ("programme-2019-2023.json"),
+    and the report's file name is a storage detail that may be a hash.
+    """
+    if reviews_dir.is_dir():
+        for path in sorted(reviews_dir.glob("*.json")):
+            try:
+                with path.open(encoding="utf-8") as fh:
+                    head = json.loads(fh.readline().split(', "decisions"')[0] + "}")
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError, IndexError):
+                continue
+            if isinstance(head, dict) and head.get("report") == report:
+                return path
+    return reviews_dir / f"{Path(report).stem}.json"
 
 
 def read_review_file(path: Path) -> ReviewFile | None:

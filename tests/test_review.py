@@ -256,3 +256,14 @@ def test_a_planner_confirms_edits_splits_and_adds(review_env: Path, monkeypatch:
     assert {d.reviewer for d in decisions} == {"Ана"}
     assert decisions[1].changes["status"] == "design"
     assert [p["name"] for p in decisions[2].changes["parts"]] == ["Първа част", "Втора част"]
+
+
+def test_a_review_file_is_found_by_the_report_its_header_names(tmp_path: Path) -> None:
+    sha = "1" * 64
+    named = tmp_path / "programme-2019-2023.json"
+    reviews.write_review_file(
+        named, reviews.ReviewFile("000_abc.txt", sha, [make_decision("w-1", "confirm", "Ана")])
+    )
+    assert reviews.review_file_for(tmp_path, "000_abc.txt") == named
+    assert reviews.review_file_for(tmp_path, "other.txt") == tmp_path / "other.json"  # where an export goes
+    assert reviews.review_file_for(tmp_path / "none", "000_abc.txt") == tmp_path / "none" / "000_abc.json"

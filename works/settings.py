@@ -83,14 +83,10 @@ class Settings:
     planner_password: str
     #: ``--unresolved``; None: ``unresolved.csv`` beside the register.
     unresolved_csv: Path | None = None
-    #: Review decisions exported for the repository (``reviews/<report>.json``).
+    #: Review decisions exported for the repository, one file per report (``pipeline.reviews``).
     reviews_dir: Path = REPO_ROOT / "reviews"
     #: The shared store (PostgreSQL + PostGIS); empty: the embedded SQLite file.
     database_url: str = ""
-
-    def reviews_file(self, report: Path | None = None) -> Path:
-        """The review file of a report (default: the configured one), named after it."""
-        return self.reviews_dir / f"{(report or self.report).stem}.json"
 
     @property
     def unresolved(self) -> Path:
