@@ -17,7 +17,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.browser_support import REPO_ROOT, free_port, streamlit_process
+from tests.browser_support import REPO_ROOT, free_port, stop_process, streamlit_process
 
 TEMPLATE = REPO_ROOT / "deploy" / "nginx.conf.template"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -77,12 +77,7 @@ def nginx(ports: list[int], workdir: Path) -> Iterator[str]:
         _wait_port(port, proc, log)
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc)
 
 
 @contextmanager

@@ -130,15 +130,14 @@ def _previous_features(path: Path) -> list[dict[str, Any]]:
 
 
 def _apply_corrections(
-    records: list[WorkRecord], settings: Settings, districts: Path | None
+    records: list[WorkRecord], settings: Settings, districts: gpd.GeoDataFrame | None
 ) -> tuple[list[WorkRecord], dict[str, Any]]:
     """Pins applied by key; a summary for the metadata (applied, migrated, orphaned ids)."""
     db = settings.corrections_db
     if not db.is_file():
         return records, {}
     migrated = corrections.migrate_legacy(db, _previous_features(settings.projects), records)
-    frame = gpd.read_file(districts) if districts is not None and districts.is_file() else None
-    fixed = corrections.apply_corrections(records, db, frame)
+    fixed = corrections.apply_corrections(records, db, districts)
     applied = sum(1 for r in fixed if r.location is not None and r.location.corrected)
     orphaned = [pin.id for pin in corrections.orphans(fixed, db)]
     info: dict[str, Any] = {"database": db.name, "applied": applied, "orphaned": orphaned}
@@ -185,12 +184,13 @@ def run(
     else:
         meta["reviews"] = None  # the raw extractor output (--no-reviews)
     stage: StageResult | None = None
-    districts: Path | None = None
+    districts: gpd.GeoDataFrame | None = None  # the resolver's polygons, for the pins too
     if geocode:
         log = (lambda msg: None) if quiet else (lambda msg: print(msg, file=sys.stderr))
         geo = ensure_geodata(settings, progress=not quiet, allow_download=allow_download, log=log)
-        stage = geocode_records(records, load_resolver(geo.gazetteer, geo.districts))
-        records, districts = stage.records, geo.districts
+        resolver = load_resolver(geo.gazetteer, geo.districts)
+        stage = geocode_records(records, resolver)
+        records, districts = stage.records, resolver.districts
         meta["geocoding"] = {
             "osm_extract": geo.osm.name if geo.osm else None,
             "osm_sha256": _sha256(geo.osm) if geo.osm else None,
