@@ -50,4 +50,4 @@ def test_built_reasons_match_the_hand_checked_list() -> None:
     wrong = {k: (built[k], hand[k]) for k in built.keys() & hand.keys() if built[k] != hand[k]}
     assert not wrong, wrong
     # Every reason the build gives was checked, and no checked row is stale.
-    assert set(built) == set(hand), (set(built) ^ set(hand))
+    assert set(built) == set(hand), set(built) ^ set(hand)
