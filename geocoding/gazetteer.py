@@ -33,6 +33,7 @@ from works.files import atomic_path
 __all__ = [
     "COLUMNS",
     "KINDS",
+    "UNNAMED_NAMES",
     "build_gazetteer",
     "classify",
     "load_gazetteer",
@@ -52,7 +53,17 @@ KINDS: tuple[str, ...] = tuple(k for k in PREFIX_KINDS if k != "district") + (
     "zoo",
     "natural",
     "river",
+    "railway",
+    # Unnamed crossings (no name of their own): found only beside a named landmark
+    # (``lookup.GazetteerIndex`` "beside"), never by name; their ``name`` is the type word.
+    "unnamed_underpass",
+    "unnamed_bridge",
 )
+#: The ``name`` of an unnamed crossing row (its ``key`` is empty, so no name lookup finds it).
+UNNAMED_NAMES = {"unnamed_underpass": "подлез", "unnamed_bridge": "надлез"}
+#: ``route=*`` values of named route relations kept as one row (Детска железница „Знаме на
+#: мира“ is mapped only as a ``route=railway`` relation of narrow-gauge ways).
+_ROUTE_KINDS = {"railway": "railway"}
 
 #: An object's tags: osmium's ``TagList`` as read, or a plain mapping (a way's copied tags).
 Tags = Mapping[str, str] | osmium.osm.TagList
@@ -215,11 +226,45 @@ def _interesting_way(tags: Mapping[str, str]) -> bool:
     )
 
 
+def _crossing_kind(tags: Tags) -> str | None:
+    """``unnamed_underpass`` / ``unnamed_bridge`` for a road or path way that crosses under or
+    over something and has no name of its own, else ``None``.
+
+    Why: the report names pedestrian underpasses and overpasses by the landmark beside them
+    ("подлез „Чифте баня“", "надлез „Родопи“"); OSM maps them as unnamed ``tunnel=yes`` (or
+    ``layer<0``) footways and ``bridge=yes`` ways. They are kept so the lookup can choose the
+    one beside the landmark. A building passage is not an underpass; railway ways are not
+    roads people walk or drive.
+    """
+    if not tags.get("highway") or tags.get("highway") in _NOT_STREETS:
+        return None
+    if tags.get("name") or tags.get("tunnel:name") or tags.get("bridge:name"):
+        return None
+    # A pedestrian underpass is a tunnel=yes way, or a footway/steps below ground (layer<0)
+    # mapped without the tunnel tag; a cycle path at layer -1 runs under bridges along the
+    # river for hundreds of metres and is no underpass.
+    if tags.get("tunnel") == "yes" or (
+        tags.get("highway") in ("footway", "steps")
+        and _int_or_zero(tags.get("layer")) < 0
+        and tags.get("tunnel", "no") == "no"
+    ):
+        return "unnamed_underpass"
+    if tags.get("bridge", "no") != "no" or tags.get("man_made") == "bridge":
+        return "unnamed_bridge"
+    return None
+
+
 def _read(pbf: Path, progress: bool) -> tuple[list[_Row], list[_Way]]:
-    """One streaming pass (plus osmium's relation pre-pass) over the extract."""
+    """One streaming pass (plus osmium's relation pre-pass) over the extract.
+
+    Besides named objects it keeps unnamed crossings (:func:`_crossing_kind`, as ways with an
+    empty name) and the lines of railway ways, which named ``route=railway`` relations are
+    assembled from (relations come after ways in a ``.pbf``).
+    """
     factory = osmium.geom.WKBFactory()
     rows: dict[tuple[str, int], _Row] = {}
     ways: list[_Way] = []
+    rail_lines: dict[int, LineString] = {}
     processor = osmium.FileProcessor(str(pbf)).with_locations().with_areas()
     bar = tqdm(desc="Reading OSM", unit=" obj", unit_scale=True, disable=not progress)
     count = 0
@@ -227,11 +272,27 @@ def _read(pbf: Path, progress: bool) -> tuple[list[_Row], list[_Way]]:
         count += 1
         if count % 20000 == 0:
             bar.update(20000)
+        if isinstance(obj, osmium.osm.Way) and ("railway" in obj.tags or _crossing_kind(obj.tags)):
+            line = _way_line(factory, obj)
+            if line is not None:
+                tags = dict(obj.tags)
+                if "railway" in tags:
+                    rail_lines[obj.id] = line
+                crossing = _crossing_kind(tags)
+                if crossing:
+                    refs = tuple(n.ref for n in obj.nodes)
+                    ways.append(_Way(obj.id, "", {**tags, "_crossing": crossing}, refs, line))
         name = obj.tags.get("name")
         if not name:
             continue
         name = name.strip()
-        if isinstance(obj, osmium.osm.Node):
+        if isinstance(obj, osmium.osm.Relation):
+            route = _ROUTE_KINDS.get(obj.tags.get("route") or "")
+            lines = [rail_lines[m.ref] for m in obj.members if m.type == "w" and m.ref in rail_lines]
+            if route and lines and obj.tags.get("type") == "route":
+                merged = shapely.line_merge(shapely.MultiLineString(lines))
+                rows[("relation", obj.id)] = _row(name, route, "relation", obj.id, merged, obj.tags)
+        elif isinstance(obj, osmium.osm.Node):
             kind = classify(obj.tags, name)
             if kind:
                 geom = shapely.Point(obj.location.lon, obj.location.lat)
@@ -369,8 +430,12 @@ def _streets_bridges_tunnels(ways: list[_Way], progress: bool) -> list[_Row]:
     bridges: dict[str, list[_Way]] = defaultdict(list)
     tunnels: dict[str, list[_Way]] = defaultdict(list)
     rivers: dict[str, list[_Way]] = defaultdict(list)
+    crossings: dict[str, list[_Way]] = defaultdict(list)
     for way in ways:
         tags = way.tags
+        if "_crossing" in tags:
+            crossings[tags["_crossing"]].append(way)
+            continue
         highway = tags.get("highway")
         if tags.get("waterway") == "river":
             rivers[normalize(way.name)].append(way)
@@ -406,6 +471,11 @@ def _streets_bridges_tunnels(ways: list[_Way], progress: bool) -> list[_Row]:
             if key:
                 rows.extend(_merged_row(c, kind, name_tag) for c in _components(group))
     rows.extend(_merged_row(group, "river") for key, group in sorted(rivers.items()) if key)
+    for kind, group in sorted(crossings.items()):
+        for component in _components(group):
+            row = _merged_row(component, kind)
+            row.name, row.name_en, row.alt_names = UNNAMED_NAMES[kind], None, []
+            rows.append(row)
     rows.extend(_bank_rows(streets, rivers))
     return rows
 
@@ -463,7 +533,7 @@ def _int_or_zero(value: str | None) -> int:
 def _to_frame(rows: Iterable[_Row]) -> gpd.GeoDataFrame:
     records = []
     for row in rows:
-        key = normalize(row.name)
+        key = "" if row.kind in UNNAMED_NAMES else normalize(row.name)
         alt = sorted({k for a in row.alt_names if len(k := normalize(a)) >= 3} - {key, ""})
         records.append(
             {

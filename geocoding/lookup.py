@@ -24,7 +24,15 @@ from rapidfuzz import fuzz, process
 from shapely.geometry.base import BaseGeometry
 
 from geo.projection import to_metric
-from geocoding.normalize import descriptors, known_miss, normalize, part_of, strip_prefix
+from geocoding.normalize import (
+    descriptors,
+    known_miss,
+    landmark_probe,
+    normalize,
+    part_of,
+    school_type,
+    strip_prefix,
+)
 
 __all__ = [
     "FUZZY_CUTOFF",
@@ -42,6 +50,20 @@ FUZZY_CUTOFF = 85.0
 SAME_OBJECT_M = 500.0
 #: Shortest key fuzzy matching is tried for (short keys match too much by accident).
 FUZZY_MIN_LEN = 5
+#: An unnamed under/overpass is "beside" its landmark when it lies this close (metres): the
+#: underpasses the report names after Чифте баня and the stops „Водната палата“ are 20–65 m away.
+BESIDE_M = 100.0
+#: Crossing ways closer than this (metres) to each other are one under/overpass (the three
+#: footways of one underpass, the carriageways and ramps of one overpass).
+CROSSING_GROUP_M = 60.0
+#: A second crossing within this many metres of the nearest one's distance makes the choice
+#: ambiguous (two underpasses of one boulevard are equally "beside" it).
+CROSSING_MARGIN_M = 20.0
+#: Mention kind → the gazetteer kinds a crossing beside a landmark may be.
+CROSSING_KINDS: dict[str, tuple[str, ...]] = {
+    "underpass": ("unnamed_underpass", "underpass"),
+    "bridge": ("unnamed_bridge", "bridge"),
+}
 
 _FACILITY_KINDS = (
     "facility",
@@ -59,6 +81,7 @@ _FACILITY_KINDS = (
     "natural",
     "square",
     "river",
+    "railway",
 )
 #: Mention kind → gazetteer kinds that may answer, in order of preference.
 KIND_GROUPS: dict[str | None, tuple[str, ...]] = {
@@ -100,6 +123,7 @@ KIND_GROUPS: dict[str | None, tuple[str, ...]] = {
         "bridge",
         "underpass",
         "river",
+        "railway",
         "neighbourhood",
         "village",
     ),
@@ -120,6 +144,8 @@ PRECISION_OF_KIND: dict[str, str] = {
     "neighbourhood": "neighbourhood",
     "village": "neighbourhood",
     "bus_stop": "facility",
+    "unnamed_underpass": "facility",
+    "unnamed_bridge": "facility",
 }
 # Tokens that may differ between a query and a fuzzy candidate: titles, saints, initials.
 _MINOR_TOKENS = frozenset(
@@ -137,8 +163,10 @@ class Match:
     kind: str
     name: str
     score: float
-    method: str  # exact | alt | descriptor | part | fuzzy
+    method: str  # exact | alt | descriptor | part | fuzzy | school_type | beside
     key: str
+    #: For ``beside``: how the crossing was chosen (its distance from the landmark and which).
+    note: str = ""
 
     @property
     def precision(self) -> str:
@@ -225,7 +253,7 @@ class GazetteerIndex:
                 continue
             found = self._pick(table.get(probe, []), group, probe, method, 100.0)
             if found is not None:
-                return found
+                return self._school_type(text, found)
         whole = part_of(key)
         if whole is not None:
             # A part of a named object: the whole object, flagged by the caller (method "part").
@@ -233,6 +261,11 @@ class GazetteerIndex:
             if isinstance(found, Match):
                 return Match(found.rows, found.kind, found.name, found.score, "part", key)
         fuzzy = self._fuzzy(key, kinds)
+        if isinstance(fuzzy, Miss) and kind in CROSSING_KINDS:
+            beside = self.beside_landmark(text, kind)
+            if beside is not None:
+                return beside  # the crossing, or why the choice is ambiguous
+        fuzzy = self._school_type(text, fuzzy)
         objects = known_miss(kind, key) if isinstance(fuzzy, Miss) else None
         if objects:
             # In the extract (checked by hand) but not matched by name: say so, never "absent".
@@ -273,6 +306,91 @@ class GazetteerIndex:
                 return Miss("ambiguous", f"{len(same)} {kind} objects named {key!r} far apart: {names}")
             return Match(tuple(same), kind, str(self.names[same[0]]), score, method, key)
         return None
+
+    def _school_type(self, text: str, found: Match | Miss) -> Match | Miss:
+        """Keep *found* only if its school type (СУ, ОУ, ПГ …) agrees with the one *text* names.
+
+        Why: Plovdiv has same-named schools of different types (ОУ „Васил Левски“ on ул.
+        „Ралица“ and Спортно СОУ „Васил Левски“ 3.8 km away); the type word the report writes
+        decides between them. A school whose type disagrees is replaced by the one school
+        whose name has the query's type and every word of its name; with none, the miss says
+        which school of another type was rejected (never placed at the wrong one).
+        """
+        want = school_type(text)
+        if want is None or not isinstance(found, Match) or found.kind != "school":
+            return found
+        have = school_type(found.name)
+        if have is None or have == want:
+            return found
+        words = set(normalize(strip_prefix(text)[1]).split())
+        same = [
+            r
+            for r in range(len(self.names))
+            if self.kinds[r] == "school"
+            and school_type(str(self.names[r])) == want
+            and words <= set(str(self.gdf.at[r, "key"]).split())
+        ]
+        if same and self._one_object(same):
+            name = str(self.names[same[0]])
+            return Match(tuple(same), "school", name, found.score, "school_type", found.key)
+        detail = f"no {want} named {found.key!r}: {found.name} is a {have}"
+        if same:
+            return Miss("ambiguous", detail + f"; {len(same)} {want} schools far apart")
+        return Miss("not_in_extract", detail)
+
+    def beside_landmark(self, text: str, kind: str) -> Match | Miss | None:
+        """The unnamed under/overpass beside the landmark a mention names, or ``None``.
+
+        "подлез „Чифте баня“", "подлез на бул. „Санкт Петербург“", "надлез „Родопи“": OSM maps
+        such crossings as unnamed ``tunnel``/``bridge`` ways, the name belongs to the landmark
+        next to them (a bath, a boulevard, the bus stops „Надлез „Родопи““). The landmark is
+        every gazetteer object with the mention's bare name (a stop whose own name carries the
+        mention's type word, "Надлез …", is the crossing's namesake and wins); it must be one
+        object. The crossing is the nearest one of the mention's kind within :data:`BESIDE_M`,
+        with the ways of the same crossing (:data:`CROSSING_GROUP_M`); a second crossing about
+        as near makes it an ``ambiguous`` miss; ``None`` when there is no landmark or crossing.
+        """
+        probe = landmark_probe(text)
+        if not probe:
+            return None
+        rows = list(dict.fromkeys(self.by_key.get(probe, []) + self.by_alt.get(probe, [])))
+        rows = [r for r in rows if self.kinds[r] not in CROSSING_KINDS[kind]] or rows
+        namesakes = [r for r in rows if strip_prefix(str(self.names[r]))[0] == kind]
+        rows = namesakes or rows
+        if not rows or not self._one_object(rows):
+            return None
+        landmark = self.geometry(rows)
+        wanted = set(CROSSING_KINDS[kind])
+        near = [
+            (float(self.metric[r].distance(landmark)), r)
+            for r in range(len(self.kinds))
+            if self.kinds[r] in wanted and r not in rows
+        ]
+        near = sorted((d, r) for d, r in near if d <= BESIDE_M)
+        if not near:
+            return None
+        group = [near[0][1]]
+        grown = True
+        while grown:
+            grown = False
+            for _d, r in near:
+                if r not in group and any(
+                    self.metric[r].distance(self.metric[g]) <= CROSSING_GROUP_M for g in group
+                ):
+                    group.append(r)
+                    grown = True
+        others = [d for d, r in near if r not in group]
+        landmark_name = str(self.names[rows[0]])
+        refs = ", ".join(f"{self.gdf.at[r, 'osm_type']}/{self.gdf.at[r, 'osm_id']}" for r in rows[:3])
+        if others and others[0] - near[0][0] < CROSSING_MARGIN_M:
+            return Miss(
+                "ambiguous",
+                f"{len(near)} {kind} ways within {BESIDE_M:.0f} m of {landmark_name} ({refs}), "
+                f"two crossings {near[0][0]:.0f} m and {others[0]:.0f} m away",
+            )
+        note = f"{near[0][0]:.0f} m from {landmark_name} ({refs})"
+        name = f"{self.names[group[0]]} при {landmark_name}"
+        return Match(tuple(group), str(self.kinds[group[0]]), name, 100.0, "beside", probe, note)
 
     def _one_object(self, rows: list[int]) -> bool:
         geoms = [self.metric[r] for r in rows]

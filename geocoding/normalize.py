@@ -30,8 +30,10 @@ __all__ = [
     "PREFIX_KINDS",
     "bank_aliases",
     "descriptors",
+    "landmark_probe",
     "normalize",
     "part_of",
+    "school_type",
     "strip_prefix",
     "transliterate",
 ]
@@ -107,6 +109,50 @@ def part_of(key: str) -> str | None:
     the whole object and flagged, never passed off as the part itself.
     """
     return _parts().get(key)
+
+
+#: Words that put a crossing's landmark after them: "подлез на бул. „Санкт Петербург“".
+_LANDMARK_PREPOSITIONS = ("на", "под", "при", "до", "край", "срещу", "над")
+
+
+def landmark_probe(text: str) -> str:
+    """The key of the landmark an under/overpass mention is named after.
+
+    "подлез „Чифте баня“" → "чифте баня", "подлез на бул. „Санкт Петербург“" → "санкт
+    петербург" (the type word and a leading preposition dropped, the street prefix by
+    :func:`normalize`). Why: OSM leaves such crossings unnamed; the name is the landmark's.
+    """
+    bare = strip_prefix(text)[1]
+    words = bare.split()
+    while len(words) > 1 and words[0].lower() in _LANDMARK_PREPOSITIONS:
+        words = words[1:]
+    return normalize(" ".join(words))
+
+
+@lru_cache(maxsize=1)
+def _school_types() -> tuple[tuple[str, str], ...]:
+    forms = [
+        (" ".join(_WORD_RE.findall(form.lower())), canonical)
+        for canonical, group in _tables().get("school_types", {}).items()
+        for form in [canonical, *group]
+    ]
+    return tuple(sorted(forms, key=lambda fc: len(fc[0]), reverse=True))
+
+
+_WORD_RE = re.compile(r"\w+")
+
+
+def school_type(name: str) -> str | None:
+    """The type of school a name says (``[school_types]``: "СОУ" and "средно училище" are СУ).
+
+    Why: same-named schools of different types exist (ОУ and Спортно СОУ „Васил Левски“); the
+    type word anywhere in the name, as whole words, tells them apart. ``None``: no type word.
+    """
+    joined = " " + " ".join(_WORD_RE.findall(_clean(name).lower())) + " "
+    for form, canonical in _school_types():
+        if form and f" {form} " in joined:
+            return canonical
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -179,6 +179,10 @@ class Resolver:
                 self._use(out, match, self.index.geometry(match.rows), match.precision)
                 if match.method == "part":
                     out.flags.extend(["part_of", f"part_of: {match.name} (the whole object, not the part)"])
+                if match.method == "beside":
+                    out.flags.extend(["beside_landmark", f"beside_landmark: {match.name}, {match.note}"])
+                if match.method == "school_type":
+                    out.flags.append(f"school_type: {match.name} (the type the text names)")
                 between = [str(b) for b in place.get("between") or []]
                 if kind in _ROAD_KINDS and match.kind in _ROAD_KINDS and len(between) == 2:
                     self._segment(out, between)
@@ -207,6 +211,8 @@ class Resolver:
                 out.unresolved.append(_retext(miss, text, "street", f"bound of {out.text}: "))
             else:
                 bounds.append(match)
+                if match.method == "beside":
+                    out.flags.append(f"beside_landmark: bound {text} = {match.name}, {match.note}")
         if len(bounds) != 2 or out.geometry is None:
             out.flags.append("segment_bound_missing")
             return

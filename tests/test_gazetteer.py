@@ -16,7 +16,14 @@ import pytest
 import shapely
 
 from geo.projection import to_metric
-from geocoding.gazetteer import COLUMNS, KINDS, build_gazetteer, load_gazetteer, save_gazetteer
+from geocoding.gazetteer import (
+    COLUMNS,
+    KINDS,
+    UNNAMED_NAMES,
+    build_gazetteer,
+    load_gazetteer,
+    save_gazetteer,
+)
 from geocoding.normalize import normalize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,7 +68,10 @@ def test_schema_and_crs(gaz: gpd.GeoDataFrame) -> None:
     assert gaz["osm_id"].dtype == "int64"
     assert gaz["name"].str.len().gt(0).all()
     assert gaz["name_en"].str.len().gt(0).all()
-    assert (gaz["key"] == gaz["name"].map(normalize)).all()
+    # Unnamed crossings have an empty key: no name lookup may find them (only beside a landmark).
+    unnamed = gaz["kind"].isin(list(UNNAMED_NAMES))
+    assert (gaz.loc[~unnamed, "key"] == gaz.loc[~unnamed, "name"].map(normalize)).all()
+    assert (gaz.loc[unnamed, "key"] == "").all() and unnamed.any()
     assert gaz.geometry.is_valid.all()
     # Everything lies in the extract's box (lon 24.658–24.824, lat 42.104–42.184).
     minx, miny, maxx, maxy = gaz.total_bounds
@@ -197,3 +207,19 @@ def test_save_gazetteer_leaves_no_partial_file(tmp_path: Path, monkeypatch: pyte
         save_gazetteer(gdf, path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["gazetteer.parquet"]
+
+
+def test_unnamed_crossings_and_route_relations(gaz: gpd.GeoDataFrame) -> None:
+    """Unnamed underpasses/overpasses are kept (one row per connected crossing, every way id);
+    a named route=railway relation is one row with its member ways (issue #13)."""
+    under = gaz[gaz["kind"] == "unnamed_underpass"]
+    ids = [set(s.split(",")) for s in under["osm_ids"]]
+    # The three tunnel=yes footways beside Чифте баня are one underpass.
+    assert {"379698407", "379698414", "379698415"} in ids
+    # A cycle path at layer -1 along the river (way/546385754, no tunnel tag) is no underpass.
+    assert not any("546385754" in s for s in ids)
+    over = gaz[gaz["kind"] == "unnamed_bridge"]
+    assert any("91911017" in s.split(",") for s in over["osm_ids"])  # a ramp of надлез „Родопи“
+    rail = _one(gaz, normalize('Детска железница "Знаме на мира"'), "railway")
+    assert (rail["osm_type"], int(rail["osm_id"])) == ("relation", 1261432)
+    assert rail.geometry.geom_type in ("LineString", "MultiLineString")

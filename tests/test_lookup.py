@@ -115,3 +115,91 @@ def test_known_gaps_stay_unresolved(real_index: GazetteerIndex) -> None:  # noqa
     ):
         found = real_index.lookup(text, kind)
         assert isinstance(found, Miss) and found.reason == "not_in_extract", text
+
+
+def _unnamed(kind: str, osm_id: int, geom) -> dict:
+    row = _row("подлез" if kind == "unnamed_underpass" else "надлез", kind, osm_id, geom)
+    row["key"] = ""  # as the gazetteer writes them: never found by name
+    return row
+
+
+@pytest.fixture(scope="module")
+def crossings() -> GazetteerIndex:
+    """Landmarks and unnamed crossings ~82 m per 0.001° of longitude at this latitude."""
+    pt, line = shapely.Point, shapely.LineString
+    rows = [
+        _row("Баня", "heritage", 1, pt(24.750, 42.140)),
+        _unnamed("unnamed_underpass", 2, line([(24.7503, 42.1400), (24.7504, 42.1401)])),  # ~25 m
+        _unnamed("unnamed_underpass", 3, line([(24.7504, 42.1401), (24.7506, 42.1402)])),  # same one
+        _unnamed("unnamed_underpass", 4, line([(24.760, 42.140), (24.761, 42.140)])),  # 800 m away
+        # A boulevard crossed by two underpasses: "подлез на бул. „Голям“" cannot choose.
+        _row("бул. Голям", "boulevard", 5, line([(24.700, 42.150), (24.720, 42.150)])),
+        _unnamed("unnamed_underpass", 6, line([(24.705, 42.1495), (24.705, 42.1505)])),
+        _unnamed("unnamed_underpass", 7, line([(24.715, 42.1495), (24.715, 42.1505)])),
+        # The stop named after the overpass itself wins over a namesake stop far away.
+        _row('Надлез "Хълм"', "bus_stop", 8, pt(24.730, 42.160)),
+        _row("Хълм", "bus_stop", 9, pt(24.780, 42.170)),
+        _unnamed("unnamed_bridge", 10, line([(24.7305, 42.1595), (24.7305, 42.1605)])),
+        _row("Самотна", "heritage", 11, pt(24.790, 42.120)),
+        # Same-named schools of different types, 3 km apart.
+        _row("ОУ Васил Левски", "school", 12, pt(24.750, 42.130).buffer(0.0002)),
+        _row('Спортно СОУ "Васил Левски"', "school", 13, pt(24.790, 42.140).buffer(0.0005)),
+    ]
+    return GazetteerIndex(gpd.GeoDataFrame(rows, columns=list(COLUMNS), crs="EPSG:4326"))
+
+
+def test_unnamed_underpass_beside_a_named_landmark(crossings: GazetteerIndex) -> None:
+    found = crossings.lookup("подлез „Баня“", "underpass")
+    assert _osm(crossings, found) == [2, 3] and found.method == "beside"
+    assert found.kind == "unnamed_underpass" and found.precision == "facility"
+    assert "from Баня (way/1)" in found.note
+    # The bridge beside the stop „Надлез „Хълм““, not beside the other stop „Хълм“.
+    bridge = crossings.lookup("надлез „Хълм“", "bridge")
+    assert _osm(crossings, bridge) == [10] and bridge.method == "beside"
+    # An interchange is found as the overpass it is named after.
+    assert _osm(crossings, crossings.lookup("транспортен възел „Хълм“", "bridge")) == [10]
+
+
+def test_crossing_choice_is_honest(crossings: GazetteerIndex) -> None:
+    two = crossings.lookup("подлез на бул. „Голям“", "underpass")
+    assert isinstance(two, Miss) and two.reason == "ambiguous"
+    none = crossings.lookup("подлез „Самотна“", "underpass")  # no crossing within 100 m
+    assert isinstance(none, Miss) and none.reason == "not_in_extract"
+    # An unnamed crossing is never found by a name of its own.
+    assert isinstance(crossings.lookup("подлез", "underpass"), Miss)
+
+
+def test_school_type_decides_between_same_named_schools(crossings: GazetteerIndex) -> None:
+    su = crossings.lookup("СУ „Васил Левски“", "school")
+    assert _osm(crossings, su) == [13] and su.method == "school_type"
+    assert _osm(crossings, crossings.lookup("ОУ „Васил Левски“", "school")) == [12]
+    assert _osm(crossings, crossings.lookup("училище „Васил Левски“", "school")) == [12]  # no type: as before
+    pg = crossings.lookup("ПГ „Васил Левски“", "school")
+    assert isinstance(pg, Miss) and pg.reason == "not_in_extract" and "ОУ" in pg.detail
+
+
+@needs_extract
+@pytest.mark.parametrize(
+    ("text", "kind", "osm"),
+    [
+        ("подлез „Чифте баня“", "underpass", "way/379698407"),
+        ("подлез „Водна палата“", "underpass", "way/485385216"),
+        ("подлез на бул. „Санкт Петербург“", "underpass", "way/184166689"),
+        ("надлез „Родопи“", "bridge", "way/157623989"),
+        ("транспортен възел „Родопи“", "bridge", "way/91911017"),
+        ("Детска железница „Знаме на мира“", "facility", "relation/1261432"),
+        ("СУ „Васил Левски“", "school", "way/88392558"),
+        ("РПНМ-Пловдив", "facility", "node/5282118375"),
+    ],
+)
+def test_issue_13_objects_on_the_real_extract(
+    real_index: GazetteerIndex,  # noqa: F811
+    text: str,
+    kind: str,
+    osm: str,
+) -> None:
+    found = real_index.lookup(text, kind)
+    assert isinstance(found, Match), found
+    assert osm in real_index.osm_refs(found.rows)
+    if kind == "underpass":
+        assert len(real_index.osm_refs(found.rows)) <= 3  # one underpass, not every one near
