@@ -24,9 +24,10 @@ REPO = Path(__file__).resolve().parents[1]
 PRECISIONS = {"facility", "segment", "street", "area", "neighbourhood", "district", "city", "none"}
 REASONS = {"not_in_extract", "missed", "ambiguous", "outside_box", "no_intersection", "no_streets"}
 #: Measured on the 2023-01-02 extract, reviews applied, over every feature (the records taken
-#: off the map too): 167 of 214 place-naming records (78.0%; the build's summary, public works
-#: only, says 158 of 198, 79.8%). Most of the rest name places absent from the extract (README).
-LOCATED_FLOOR = 0.78
+#: off the map too): 167 of 216 place-naming records (77.3%; the build's summary, public works
+#: only, says 161 of 206, 78.2%). Most of the rest name places absent from the extract (README);
+#: the guide's §7 review added line 89's kindergartens, which the extract lacks, hence < 78%.
+LOCATED_FLOOR = 0.77
 
 pytestmark = needs_extract
 
