@@ -60,10 +60,10 @@ class LoadResult:
 
     processes: int
     sessions: int
-    store: str = "sqlite"
     outcomes: list[Outcome] = field(default_factory=list)
     cpu_s: float = 0.0
     wall_s: float = 0.0
+    store: str = "sqlite"
 
     def _pct(self, values: list[float], q: float) -> float:
         if not values:
