@@ -77,9 +77,11 @@ bench: install assets browser data
 
 # N sessions open the map and change a filter against 1 and 2 app processes behind nginx
 # (127.0.0.1 only; README, "Many people at once"). LOAD_ARGS="--sessions 20 --within 10".
+# LOAD_STORE=postgres: against a throw-away PostgreSQL + PostGIS holding the register (make services).
 LOAD_ARGS ?=
+LOAD_STORE ?= sqlite
 load: install assets data
-	$(PY) -m benchmarks.load $(LOAD_ARGS)
+	$(PY) -m benchmarks.load --store $(LOAD_STORE) $(LOAD_ARGS)
 
 clean:
 	rm -rf data/projects.geojson data/unresolved.csv .pytest_cache

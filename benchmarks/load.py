@@ -11,23 +11,34 @@ on the page, no map), and the app processes' CPU seconds (``/proc``) per session
 
 Bounded: at most :data:`MAX_SESSIONS` sessions, :data:`TIMEOUT_S` per step, 127.0.0.1 only.
 Target (issue 15, 2-core machine): 20 sessions within 10 s, p95 ≤ 3 s, no errors.
+
+``--store postgres`` (``make load LOAD_STORE=postgres``) runs the same against the shared
+store: a throw-away PostgreSQL + PostGIS server started as the tests start theirs
+(``tests.pg_support``), the built register published to it, every app process reading the
+register, pins and decisions from it (``PLOVDIV_DATABASE_URL``).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from benchmarks.cluster import NODE_COOKIE, Cluster, cluster
 from benchmarks.protocol import Session
 from benchmarks.server_cpu import STATUS_LABEL, STATUS_OPTIONS, app_env
+from pipeline import store
 from tests.browser_support import cpu_seconds
+from works.geojson import read_register
+from works.settings import load_settings
 
 MAX_SESSIONS = 100
 TIMEOUT_S = 30.0
@@ -52,6 +63,7 @@ class LoadResult:
     outcomes: list[Outcome] = field(default_factory=list)
     cpu_s: float = 0.0
     wall_s: float = 0.0
+    store: str = "sqlite"
 
     def _pct(self, values: list[float], q: float) -> float:
         if not values:
@@ -69,7 +81,8 @@ class LoadResult:
         p95 = self._pct(maps, 0.95)
         verdict = "ok" if not self.errors and p95 <= P95_TARGET_S else "OVER"
         return (
-            f"{self.processes} process{'es' if self.processes > 1 else ''}, {self.sessions} sessions: "
+            f"{self.store}, {self.processes} process{'es' if self.processes > 1 else ''}, "
+            f"{self.sessions} sessions: "
             f"time to map p50 {statistics.median(maps) if maps else float('nan'):.2f} s, p95 {p95:.2f} s "
             f"(target ≤ {P95_TARGET_S} s) {verdict}; filter change p50 "
             f"{statistics.median(changes) if changes else float('nan'):.2f} s, "
@@ -133,22 +146,52 @@ def warm(target: Cluster) -> None:
             session.rerun()
 
 
+@contextmanager
+def store_env(kind: str) -> Iterator[dict[str, str]]:
+    """The app's environment for ``kind``: "sqlite" (files + SQLite, as built) or "postgres"
+    (a throw-away PostgreSQL + PostGIS holding the built register, stopped afterwards)."""
+    if kind == "sqlite":
+        yield app_env()
+        return
+    from tests.pg_support import postgis_server, unavailable
+
+    if reason := unavailable():
+        raise SystemExit(f"error: --store postgres needs PostgreSQL + PostGIS (make services): {reason}")
+    built = read_register(load_settings().projects)
+    with postgis_server() as url:
+        previous = os.environ.get("PLOVDIV_DATABASE_URL")
+        os.environ["PLOVDIV_DATABASE_URL"] = url
+        try:
+            store.publish_register(built.records, built.metadata)
+        finally:
+            if previous is None:
+                os.environ.pop("PLOVDIV_DATABASE_URL", None)
+            else:
+                os.environ["PLOVDIV_DATABASE_URL"] = previous
+        yield {**app_env(), "PLOVDIV_DATABASE_URL": url}
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m benchmarks.load [--sessions 20] [--within 10] [--processes 1 2]``."""
+    """``python -m benchmarks.load [--sessions 20] [--within 10] [--processes 1 2] [--store sqlite]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--within", type=float, default=10.0, help="seconds over which sessions arrive")
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--store", choices=["sqlite", "postgres"], default="sqlite", help="where the register and pins live"
+    )
     args = parser.parse_args(argv)
     results = []
-    for n in args.processes:
-        with cluster(n, app_env()) as target:
-            warm(target)
-            result = run_load(target, args.sessions, args.within)
-        print(result.line(), flush=True)
-        for error in sorted(set(result.errors))[:5]:
-            print(f"  error: {error}")
-        results.append(result)
+    with store_env(args.store) as env:
+        for n in args.processes:
+            with cluster(n, env) as target:
+                warm(target)
+                result = run_load(target, args.sessions, args.within)
+            result.store = args.store
+            print(result.line(), flush=True)
+            for error in sorted(set(result.errors))[:5]:
+                print(f"  error: {error}")
+            results.append(result)
     return 0 if all(not r.errors for r in results) else 1
 
 

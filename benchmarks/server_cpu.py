@@ -99,14 +99,15 @@ def bench_server_cpu() -> list[str]:
         figures = measure(base, pid)
     ok_view = "ok" if figures.per_view <= VIEW_TARGET_S else "OVER"
     ok_filter = "ok" if figures.per_filter <= FILTER_TARGET_S else "OVER"
+    ok_new = "ok" if figures.per_new_filter <= FILTER_TARGET_S else "OVER"
     lines = [
         f"server CPU, first page view after start (loads the register): {figures.first_view:.2f} s",
         f"server CPU per page view: {figures.per_view:.3f} s "
         f"(mean of {figures.views}; target ≤ {VIEW_TARGET_S} s) {ok_view}",
-        f"server CPU per filter change: {figures.per_filter:.3f} s "
+        f"server CPU per filter change to a state some session has seen: {figures.per_filter:.3f} s "
         f"(mean of {figures.filters}; target ≤ {FILTER_TARGET_S} s) {ok_filter}",
-        f"  (the first change to a filter state no session had seen: {figures.per_new_filter:.3f} s, "
-        f"mean of {len(STATUS_OPTIONS)}: the map is built once, then shared)",
+        f"server CPU per filter change to a state no session has seen: {figures.per_new_filter:.3f} s "
+        f"(mean of {len(STATUS_OPTIONS)}; target ≤ {FILTER_TARGET_S} s) {ok_new}",
     ]
     for line in lines:
         print(line)

@@ -15,13 +15,13 @@ import hashlib
 import hmac
 import math
 import secrets
-import sqlite3
 import sys
 import time
-from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from pipeline import logins
 
 # scrypt cost: ~50 ms and 16 MB per check on a small server (n=2**14, r=8, p=1).
 _N, _R, _P, _DKLEN = 2**14, 8, 1, 32
@@ -88,25 +88,17 @@ def configured_setting(env_value: str) -> str:
 
 @dataclass(frozen=True)
 class LoginGuard:
-    """Failed logins kept in the planners' SQLite database, by user name and by client.
+    """Failed logins kept in the planners' store (``pipeline.logins``), by name and by client.
 
     Why not the session: a new browser session (or a script opening one per try) started
     with a clean count. Here five failures within :data:`WINDOW_S` for the same name *or*
-    from the same client address lock both out for :data:`LOCKOUT_S`, across sessions and
-    server restarts. A success clears that name's and that client's failures.
+    from the same client address lock both out for :data:`LOCKOUT_S`, across sessions,
+    server restarts and — with ``PLOVDIV_DATABASE_URL`` — every app process behind the proxy.
+    A success clears that name's and that client's failures. ``db`` is the SQLite file used
+    when no shared database is set.
     """
 
     db: Path
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.db, timeout=5)
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS login_failures (subject TEXT NOT NULL, failed_at REAL NOT NULL)"
-        )
-        conn.execute(
-            "CREATE INDEX IF NOT EXISTS login_failures_subject ON login_failures (subject, failed_at)"
-        )
-        return conn
 
     @staticmethod
     def subjects(user: str, client: str) -> tuple[str, str]:
@@ -117,27 +109,16 @@ class LoginGuard:
         """Seconds until this name and this client may try again (0: they may now)."""
         now = time.time() if now is None else now
         wait = 0.0
-        with closing(self._connect()) as conn:
-            for subject in self.subjects(user, client):
-                rows = conn.execute(
-                    "SELECT failed_at FROM login_failures WHERE subject = ? AND failed_at > ?"
-                    " ORDER BY failed_at DESC LIMIT ?",
-                    (subject, now - WINDOW_S, MAX_ATTEMPTS),
-                ).fetchall()
-                if len(rows) >= MAX_ATTEMPTS:
-                    wait = max(wait, rows[0][0] + LOCKOUT_S - now)
+        for subject in self.subjects(user, client):
+            times = logins.recent_failures(self.db, subject, now - WINDOW_S, MAX_ATTEMPTS)
+            if len(times) >= MAX_ATTEMPTS:
+                wait = max(wait, times[0] + LOCKOUT_S - now)
         return max(0, math.ceil(wait))
 
     def record(self, user: str, client: str, ok: bool, now: float | None = None) -> None:
         """Store a failure against the name and the client; a success clears both."""
         now = time.time() if now is None else now
-        with closing(self._connect()) as conn, conn:
-            for subject in self.subjects(user, client):
-                if ok:
-                    conn.execute("DELETE FROM login_failures WHERE subject = ?", (subject,))
-                else:
-                    conn.execute("INSERT INTO login_failures VALUES (?, ?)", (subject, now))
-            conn.execute("DELETE FROM login_failures WHERE failed_at < ?", (now - 10 * WINDOW_S,))
+        logins.record(self.db, self.subjects(user, client), ok, now, now - 10 * WINDOW_S)
 
 
 def main() -> int:

@@ -14,26 +14,24 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import folium
-import folium.elements
+import numpy as np
 import pandas as pd
 import streamlit as st
-import streamlit_folium
 from branca.element import Element, MacroElement
-from folium.map import Layer
+from folium.elements import JSCSSMixin
+from folium.map import Layer, LayerControl
 from folium.plugins import Fullscreen, MarkerCluster
 from folium.template import Template
 from folium.utilities import JsCode
 from shapely.geometry import GeometryCollection, mapping
 from shapely.geometry.base import BaseGeometry
-from streamlit_folium import st_folium
 
-from dashboard import state, structure, works_list
+from dashboard import folium_component, state
 from dashboard.assets.offline import prepare_assets
 from dashboard.data import mtime
 from dashboard.escaping import html_text
@@ -50,8 +48,17 @@ from dashboard.i18n import (
     t,
     tm,
 )
-from dashboard.page import ViewContext, presentation_header
-from dashboard.structure import Titles, report_titles, structure_html, structure_tree
+from dashboard.page import ViewContext, filter_index, presentation_header
+from dashboard.structure import (
+    Outline,
+    Titles,
+    outline_tree,
+    report_titles,
+    show_structure,
+    structure_html,
+    structure_outline,
+    tree_rows,
+)
 from dashboard.styles import (
     BASE_CSS,
     BASEMAP_STYLES,
@@ -63,7 +70,7 @@ from dashboard.styles import (
     UNRESOLVED_STYLE,
 )
 from dashboard.tables import unlocated_frame
-from dashboard.works_list import works_list_html
+from dashboard.works_list import compose_works_list, show_works_list, sort_by_name, work_items
 from geocoding.normalize import transliterate
 from works.settings import OSM_ATTRIBUTION
 
@@ -208,7 +215,7 @@ class DataLayer(Layer):
 
     def __init__(
         self,
-        features: list[dict[str, Any]],
+        features: list[dict[str, Any]] | str,
         name: str | None = None,
         *,
         interactive: bool = True,
@@ -216,7 +223,12 @@ class DataLayer(Layer):
     ) -> None:
         super().__init__(name=name, overlay=True, control=control, show=True)
         self._name = "DataLayer"
-        self.data = compact_json({"type": "FeatureCollection", "features": features})
+        # A string is the FeatureCollection already serialised (:func:`compact_json`).
+        self.data = (
+            features
+            if isinstance(features, str)
+            else compact_json({"type": "FeatureCollection", "features": features})
+        )
         self.interactive = interactive
         self.point_to_layer = _POINT_TO_LAYER.js_code
         self.bind_texts = _BIND_TEXTS.js_code
@@ -302,48 +314,152 @@ def _parts(geom: BaseGeometry) -> tuple[list[BaseGeometry], list[BaseGeometry]]:
     return points, others
 
 
+def record_features(row: Any, lang: Lang) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """A located record's map features: one point feature per point (each clusters), and one
+    feature for its lines and polygons however many parts they have (its popup shipped once)."""
+    style = STATUS_STYLES.get(row["status"], STATUS_STYLES["unknown"])
+    props = {
+        "pid": row["id"],
+        "status": row["status"],
+        "title": row["name"],
+        "tip": tooltip_html(row, lang),
+        "pop": popup_html(row, lang),
+    }
+    points, others = _parts(row["geometry"])
+    point_props = {
+        **props,
+        "marker": style.marker,
+        "icon": CATEGORY_ICONS.get(row["category"], "circle-info"),
+    }
+    point_features = [{"type": "Feature", "properties": point_props, "geometry": mapping(p)} for p in points]
+    if not others:
+        return point_features, None
+    shape = row["geometry"] if not points else others[0] if len(others) == 1 else GeometryCollection(others)
+    polygonal = any(part.geom_type.endswith("Polygon") for part in others)
+    lines = any(part.geom_type.endswith("LineString") for part in others)
+    shape_style = {
+        "color": style.hex,
+        "weight": 5 if lines else 2,
+        "opacity": 0.9,
+        "fillColor": style.hex,
+        "fillOpacity": 0.35 if polygonal else 0.0,
+    }
+    return point_features, {
+        "type": "Feature",
+        "properties": {**props, "style": shape_style},
+        "geometry": mapping(shape),
+    }
+
+
 def project_features(records: pd.DataFrame, lang: Lang) -> dict[str, tuple[list[dict], list[dict]]]:
     """Per category: (point features, line/polygon features), ready for GeoJSON layers."""
     layers: dict[str, tuple[list[dict], list[dict]]] = {}
     for _, row in records[records["located"]].iterrows():
-        style = STATUS_STYLES.get(row["status"], STATUS_STYLES["unknown"])
-        props = {
-            "pid": row["id"],
-            "status": row["status"],
-            "title": row["name"],
-            "tip": tooltip_html(row, lang),
-            "pop": popup_html(row, lang),
-        }
-        points, others = _parts(row["geometry"])
+        points, shape = record_features(row, lang)
         point_list, shape_list = layers.setdefault(row["category"], ([], []))
-        for point in points:
-            point_props = {
-                **props,
-                "marker": style.marker,
-                "icon": CATEGORY_ICONS.get(row["category"], "circle-info"),
-            }
-            point_list.append({"type": "Feature", "properties": point_props, "geometry": mapping(point)})
-        if others:
-            # One feature per record (its popup shipped once), however many parts it has.
-            shape = (
-                row["geometry"]
-                if not points
-                else others[0]
-                if len(others) == 1
-                else GeometryCollection(others)
-            )
-            polygonal = any(part.geom_type.endswith("Polygon") for part in others)
-            lines = any(part.geom_type.endswith("LineString") for part in others)
-            shape_style = {
-                "color": style.hex,
-                "weight": 5 if lines else 2,
-                "opacity": 0.9,
-                "fillColor": style.hex,
-                "fillOpacity": 0.35 if polygonal else 0.0,
-            }
-            shape_props = {**props, "style": shape_style}
-            shape_list.append({"type": "Feature", "properties": shape_props, "geometry": mapping(shape)})
+        point_list.extend(points)
+        if shape is not None:
+            shape_list.append(shape)
     return layers
+
+
+def _collection(features: Sequence[str]) -> str:
+    """A FeatureCollection from features already serialised by :func:`compact_json` (the same
+    text ``compact_json`` gives for the whole collection)."""
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+@dataclass(frozen=True)
+class WorkGroup:
+    """One category's overlay: its label in the layer control, and its features as
+    FeatureCollection JSON (lines and polygons drawn as they are, points clustered)."""
+
+    label: str
+    shapes: str | None
+    points: str | None
+
+
+def work_groups(layers: Mapping[str, tuple[Sequence[str], Sequence[str]]], lang: Lang) -> list[WorkGroup]:
+    """The overlays of serialised (point, shape) features per category, in the legend's order."""
+    groups = []
+    for category in [c for c in CATEGORIES if c in layers] + [c for c in layers if c not in CATEGORIES]:
+        points, shapes = layers[category]
+        icon = CATEGORY_ICONS.get(category, "circle-info")
+        name = html_text(category_label(category, lang))
+        label = f'<i class="fa fa-{icon}"></i> {name} ({len(points) + len(shapes)})'
+        groups.append(
+            WorkGroup(label, _collection(shapes) if shapes else None, _collection(points) if points else None)
+        )
+    return groups
+
+
+_CLUSTER_OPTIONS = {"showCoverageOnHover": False, "maxClusterRadius": 40, "disableClusteringAtZoom": 17}
+#: Stands for the works' script in a map built once and shared (:func:`map_skeleton`).
+WORKS_TOKEN = "/*@@PV_WORKS@@*/"
+
+
+def works_calls(groups: Sequence[WorkGroup]) -> str:
+    """One line per overlay: the call of :func:`works_script`'s ``group`` with its data."""
+    return "\n".join(
+        f"            group({compact_json(g.label)}, {g.shapes or 'null'}, {g.points or 'null'});"
+        for g in groups
+    )
+
+
+def works_script(calls: str, map_name: str, control_name: str) -> str:
+    """The works' JavaScript: per category (a line of ``calls``, :func:`works_calls`) a feature
+    group on the map, listed in the layer control, holding its lines/polygons and a marker
+    cluster of its points."""
+    return f"""        (function(map, control) {{
+            var options = {{
+                pointToLayer: {_POINT_TO_LAYER.js_code},
+                onEachFeature: {_BIND_TEXTS.js_code},
+                style: function(feature) {{ return feature.properties.style || {{}}; }},
+                interactive: true
+            }};
+            function group(label, shapes, points) {{
+                var layer = L.featureGroup();
+                if (shapes) {{ L.geoJson(shapes, options).addTo(layer); }}
+                if (points) {{
+                    var cluster = L.markerClusterGroup({json.dumps(_CLUSTER_OPTIONS)});
+                    L.geoJson(points, options).addTo(cluster);
+                    cluster.addTo(layer);
+                }}
+                layer.addTo(map);
+                control.addOverlay(layer, label);
+            }}
+{calls}
+        }})({map_name}, {control_name});"""
+
+
+class WorkLayers(JSCSSMixin, MacroElement):
+    """The works on the map, one overlay per category (added to ``control``, after the layers
+    the control was made with).
+
+    Why one element with its own script rather than folium groups: the script is made from
+    features serialised once per record (:func:`works_calls`), so a shared map
+    (:func:`compose_map_args`) can put any filter state's works into a map built once.
+    ``groups=None`` writes :data:`WORKS_TOKEN` instead of the calls.
+    """
+
+    default_js = MarkerCluster.default_js
+    default_css = MarkerCluster.default_css
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this.script(this._parent.get_name(), this.control.get_name()) }}"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, groups: Sequence[WorkGroup] | None, control: LayerControl) -> None:
+        super().__init__()
+        self._name = "WorkLayers"
+        self.groups = groups
+        self.control = control
+
+    def script(self, map_name: str, control_name: str) -> str:
+        """The works' script (or the token) for the map and control variables given."""
+        calls = WORKS_TOKEN if self.groups is None else works_calls(self.groups)
+        return works_script(calls, map_name, control_name)
 
 
 def legend_html(records: pd.DataFrame, lang: Lang) -> str:
@@ -365,15 +481,12 @@ def legend_html(records: pd.DataFrame, lang: Lang) -> str:
     return "<br>".join(rows)
 
 
-def _district_layer(districts: Any, lang: Lang, highlight: str | None) -> folium.FeatureGroup:
-    """Outlines (unresolved area dashed grey) and a label at each district's inner point."""
-    group = folium.FeatureGroup(name=html_text(t("layer_districts", lang)))
+def district_features(districts: Any, lang: Lang, highlight: str | None) -> list[dict[str, Any]]:
+    """The districts' outlines (unresolved area dashed grey; ``highlight`` emphasised)."""
     features = []
     for _, row in districts.iterrows():
         label = display_name(row["name"], row["name_en"], lang)
-        html_label = html_text(label)
         if row["unresolved"]:
-            html_label += f"<br><small>({html_text(t('unresolved_district', lang))})</small>"
             label = f"{label} ({t('unresolved_district', lang)})"
             style = UNRESOLVED_STYLE
         else:
@@ -385,6 +498,16 @@ def _district_layer(districts: Any, lang: Lang, highlight: str | None) -> folium
                 "geometry": mapping(row["geometry"]),
             }
         )
+    return features
+
+
+def _district_layer(districts: Any, lang: Lang, outlines: str) -> folium.FeatureGroup:
+    """Outlines (``outlines``: their FeatureCollection JSON) and a label at each district's inner point."""
+    group = folium.FeatureGroup(name=html_text(t("layer_districts", lang)))
+    for _, row in districts.iterrows():
+        html_label = html_text(display_name(row["name"], row["name_en"], lang))
+        if row["unresolved"]:
+            html_label += f"<br><small>({html_text(t('unresolved_district', lang))})</small>"
         point = row["geometry"].representative_point()
         css = "pv-district-label pv-unresolved" if row["unresolved"] else "pv-district-label"
         folium.Marker(
@@ -392,7 +515,7 @@ def _district_layer(districts: Any, lang: Lang, highlight: str | None) -> folium
             icon=folium.DivIcon(html=f'<div class="{css}">{html_label}</div>', class_name="pv-district-icon"),
             interactive=False,
         ).add_to(group)
-    DataLayer(features, control=False).add_to(group)
+    DataLayer(outlines, control=False).add_to(group)
     return group
 
 
@@ -438,6 +561,42 @@ def project_map(
     large: bool = False,
 ) -> folium.Map:
     """The folium map of ``records`` (unlocated rows are counted in the legend, not drawn)."""
+    layers = {
+        category: ([compact_json(f) for f in points], [compact_json(f) for f in shapes])
+        for category, (points, shapes) in project_features(records, lang).items()
+    }
+    outlines = compact_json(
+        {"type": "FeatureCollection", "features": district_features(districts, lang, highlight_district)}
+    )
+    return _map_frame(
+        districts,
+        lang,
+        outlines=outlines,
+        groups=work_groups(layers, lang),
+        legend=legend_html(records, lang) if legend else None,
+        box=fit or bounds_of(records, districts),
+        basemap=basemap,
+        tiles=tiles,
+        search=search,
+        large=large,
+    )
+
+
+def _map_frame(
+    districts: Any,
+    lang: Lang,
+    *,
+    outlines: str,
+    groups: Sequence[WorkGroup] | None,
+    legend: str | None,
+    box: Any,
+    basemap: dict[str, Any] | None,
+    tiles: str | None,
+    search: SearchPin | None,
+    large: bool,
+) -> folium.Map:
+    """The map with its parts given: the district outlines' JSON, the works' overlays (None:
+    :data:`WORKS_TOKEN`), the legend's HTML, the bounds to fit (tokens in a skeleton)."""
     m = folium.Map(
         location=PLOVDIV_CENTER,
         zoom_start=13,
@@ -462,22 +621,7 @@ def project_map(
         # Districts and geocoded places come from OpenStreetMap too: always credited.
         m.add_child(Attribution(html_text(OSM_ATTRIBUTION)))
     if len(districts):
-        _district_layer(districts, lang, highlight_district).add_to(m)
-    layers = project_features(records, lang)
-    for category in [c for c in CATEGORIES if c in layers] + [c for c in layers if c not in CATEGORIES]:
-        points, shapes = layers[category]
-        icon = CATEGORY_ICONS.get(category, "circle-info")
-        name = html_text(category_label(category, lang))
-        label = f'<i class="fa fa-{icon}"></i> {name} ({len(points) + len(shapes)})'
-        group = folium.FeatureGroup(name=label).add_to(m)
-        if shapes:
-            DataLayer(shapes).add_to(group)
-        if points:
-            cluster = MarkerCluster(
-                control=False,
-                options={"showCoverageOnHover": False, "maxClusterRadius": 40, "disableClusteringAtZoom": 17},
-            ).add_to(group)
-            DataLayer(points).add_to(cluster)
+        _district_layer(districts, lang, outlines).add_to(m)
     if search is not None:
         folium.Circle(
             [search.lat, search.lon],
@@ -492,11 +636,12 @@ def project_map(
             icon=folium.Icon(color="darkblue", icon="location-dot", prefix="fa"),
             tooltip=folium.Tooltip(f"<b>{html_text(search.label)}</b>"),
         ).add_to(m)
-    if legend:
-        m.add_child(MapControl(legend_html(records, lang)))
-    folium.LayerControl(collapsed=True).add_to(m)
+    if legend is not None:
+        m.add_child(MapControl(legend))
+    control = LayerControl(collapsed=True)
+    m.add_child(control)
+    m.add_child(WorkLayers(groups, control))
     Fullscreen(position="topleft").add_to(m)
-    box = fit or bounds_of(records, districts)
     if box:
         m.fit_bounds(box)
     return lean_assets(m)
@@ -522,117 +667,252 @@ def show_map(m: folium.Map, key: str, height: int = 620, returned: tuple[str, ..
     whole script; the main map returns nothing, the planners' pin map only ``last_clicked``.
     """
     prepare_assets(m)
-    return (
-        st_folium(m, key=key, height=height, use_container_width=True, returned_objects=list(returned)) or {}
-    )
-
-
-def _assets(element: Any) -> Iterator[Any]:
-    """Every element of a map that brings its own CSS or JavaScript (as ``st_folium`` walks it)."""
-    if isinstance(element, folium.elements.JSCSSMixin):
-        yield element
-    for child in getattr(element, "_children", {}).values():
-        yield from _assets(child)
+    return folium_component.show(m, key, height, list(returned))
 
 
 def component_args(m: folium.Map, key: str) -> dict[str, Any]:
-    """What ``st_folium(m, key=key, use_container_width=True, returned_objects=[])`` passes to
-    its component, computed as it computes it (streamlit-folium 0.27, ``requirements.txt``).
-
-    Why by hand: ``st_folium`` renders the map's templates twice on every script run (a third
-    of a page view's CPU; the second render only repeats the first); the result depends only
-    on the map, so :func:`show_shared_map` computes it once per map state and every session
-    sends the same strings. ``tests/test_shared_map.py`` checks it equals ``st_folium``'s.
-    """
+    """What ``st_folium`` passes to its component for ``m`` on the vendored assets
+    (``folium_component.component_args``; ``tests/test_folium_component.py`` checks it)."""
     prepare_assets(m)
-    m.get_root().render()
-    # In st_folium's order: the map string renames the map's variable (to map_div).
-    html = streamlit_folium._get_html(m)
-    header = streamlit_folium._get_header(m)
-    leaflet = streamlit_folium._get_map_string(m)
-    css = [href for e in _assets(m) for _, href in getattr(e, "default_css", [])]
-    js = [src for e in _assets(m) for _, src in getattr(e, "default_js", [])]
-    return {
-        "script": leaflet,
-        "header": header,
-        "html": html,
-        "id": streamlit_folium.get_full_id(m),
-        "key": streamlit_folium.generate_js_hash(leaflet, key, False),
-        "width": None,
-        "returned_objects": [],
-        "default": {},
-        "zoom": None,
-        "center": None,
-        "feature_group": None,
-        "return_on_hover": False,
-        "layer_control": None,
-        "pixelated": False,
-        "css_links": list(dict.fromkeys(css)),
-        "js_links": list(dict.fromkeys(js)),
-        "wrap_longitude": False,
+    return folium_component.component_args(m, key)
+
+
+# A shared map is a skeleton built once (folium, with tokens where a filter state's parts go)
+# and per-record pieces serialised once per register version and language; a new filter state
+# only selects pieces and joins strings. ``tests/test_shared_map.py`` checks the composition
+# equals the map built from scratch.
+_OUTLINES_TOKEN = "@@PV_DISTRICTS@@"
+_LEGEND_TOKEN = "@@PV_LEGEND@@"
+_BOUNDS_TOKEN = "@@PV_BOUNDS@@"
+_TOJSON = Template("{{ value|tojson }}")  # the filter folium's templates write values with
+
+
+def _tojson(value: Any) -> str:
+    return _TOJSON.render(value=value)
+
+
+_TOKENS = {
+    WORKS_TOKEN: "works",
+    _OUTLINES_TOKEN: "outlines",
+    _tojson(_LEGEND_TOKEN): "legend",
+    _tojson(_BOUNDS_TOKEN): "bounds",
+}
+_TOKEN_RE = re.compile("|".join(re.escape(token) for token in _TOKENS))
+
+
+@dataclass(frozen=True)
+class MapPieces:
+    """What every filter state's map, structure and lists are made of, built once per register
+    version and language (read only): the register's rows serialised one by one."""
+
+    #: Per located row (by index): its category, point features and line/polygon feature (JSON).
+    features: dict[Hashable, tuple[str, tuple[str, ...], str | None]]
+    #: Per district: its name, its outline's feature JSON, and highlighted.
+    outlines: tuple[tuple[str, str, str], ...]
+    #: Per row: its item in the list under the map; the rows in the list's order.
+    items: dict[Hashable, str]
+    order: tuple[Hashable, ...]
+    #: The table of the works not on the map, every row of the register (indexed like it).
+    unlocated: pd.DataFrame
+    outline: Outline
+
+
+def map_pieces(records: pd.DataFrame, districts: Any, lang: Lang, label: Callable[[str], str]) -> MapPieces:
+    """Serialise every row of the register once (:class:`MapPieces`)."""
+    features: dict[Hashable, tuple[str, tuple[str, ...], str | None]] = {}
+    for index, row in records[records["located"]].iterrows():
+        points, shape = record_features(row, lang)
+        features[index] = (
+            row["category"],
+            tuple(compact_json(p) for p in points),
+            compact_json(shape) if shape is not None else None,
+        )
+    plain = district_features(districts, lang, None)
+    outlines = tuple(
+        (str(name), compact_json(normal), compact_json(lit))
+        for name, normal, lit in zip(
+            districts["name"] if len(districts) else [],
+            plain,
+            [{**f, "properties": {**f["properties"], "style": HIGHLIGHT_DISTRICT_STYLE}} for f in plain],
+            strict=True,
+        )
+    )
+    return MapPieces(
+        features,
+        outlines,
+        work_items(records, lang, label),
+        tuple(sort_by_name(records).index),
+        unlocated_frame(records, lang),
+        structure_outline(records),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def shared_pieces(
+    _records: pd.DataFrame, _districts: Any, version: str, lang: Lang, _label: Callable[[str], str]
+) -> MapPieces:
+    """:func:`map_pieces` once per register ``version`` and language (shared: read only)."""
+    del version  # cache key only
+    return map_pieces(_records, _districts, lang, _label)
+
+
+@dataclass(frozen=True)
+class MapSkeleton:
+    """A map's component arguments with its script cut at the tokens (:func:`map_skeleton`)."""
+
+    args: dict[str, Any]
+    #: The script's text between tokens, and the part each token stands for.
+    segments: tuple[str, ...]
+    parts: tuple[str, ...]
+
+
+def map_skeleton(
+    districts: Any,
+    lang: Lang,
+    key: str,
+    *,
+    basemap: dict[str, Any] | None,
+    tiles: str | None,
+    has_box: bool,
+    large: bool,
+) -> MapSkeleton:
+    """The main map with tokens for the works, the district outlines, the legend and the bounds."""
+    m = _map_frame(
+        districts,
+        lang,
+        outlines=_OUTLINES_TOKEN,
+        groups=None,
+        legend=_LEGEND_TOKEN,
+        box=_BOUNDS_TOKEN if has_box else None,
+        basemap=basemap,
+        tiles=tiles,
+        search=None,
+        large=large,
+    )
+    args = component_args(m, key)
+    script = args["script"]
+    segments, parts, start = [], [], 0
+    for match in _TOKEN_RE.finditer(script):
+        segments.append(script[start : match.start()])
+        parts.append(_TOKENS[match.group()])
+        start = match.end()
+    segments.append(script[start:])
+    return MapSkeleton(args, tuple(segments), tuple(parts))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def shared_skeleton(
+    _districts: Any,
+    state_key: str,
+    lang: Lang,
+    key: str,
+    _basemap: dict[str, Any] | None,
+    tiles: str | None,
+    has_box: bool,
+    large: bool,
+) -> MapSkeleton:
+    """:func:`map_skeleton` once per ``state_key`` (the register's version, the basemap's file,
+    the assets' setting) and view options (shared: read only)."""
+    del state_key  # cache key only
+    return map_skeleton(_districts, lang, key, basemap=_basemap, tiles=tiles, has_box=has_box, large=large)
+
+
+def compose_map_args(
+    skeleton: MapSkeleton,
+    pieces: MapPieces,
+    selected: pd.DataFrame,
+    districts: Any,
+    lang: Lang,
+    key: str,
+    *,
+    fit: list[list[float]] | None = None,
+    highlight_district: str | None = None,
+) -> dict[str, Any]:
+    """The component arguments of ``project_map(selected, …)``, from the skeleton and pieces:
+    a selection and string joins, no folium."""
+    layers: dict[str, tuple[list[str], list[str]]] = {}
+    for index in selected.index[selected["located"].to_numpy(dtype=bool)]:
+        category, points, shape = pieces.features[index]
+        point_list, shape_list = layers.setdefault(category, ([], []))
+        point_list.extend(points)
+        if shape is not None:
+            shape_list.append(shape)
+    values = {
+        "works": works_calls(work_groups(layers, lang)),
+        "outlines": _collection(
+            [lit if name == highlight_district else plain for name, plain, lit in pieces.outlines]
+        ),
+        "legend": _tojson(legend_html(selected, lang)),
+        "bounds": _tojson(fit or bounds_of(selected, districts)),
     }
+    script = skeleton.segments[0] + "".join(
+        values[part] + segment for part, segment in zip(skeleton.parts, skeleton.segments[1:], strict=True)
+    )
+    return {**skeleton.args, "script": script, "key": folium_component.payload_key(script, key)}
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def shared_component_args(state_key: str, key: str, _build: Callable[[], folium.Map]) -> dict[str, Any]:
-    """:func:`component_args` of the map ``_build`` makes, once per ``state_key`` (read only).
-
-    ``state_key`` must name everything the map is drawn from: the register's version (pins
-    and review decisions change it), the filters, the language, the view's options.
-    """
-    return component_args(_build(), key)
+def show_shared_map(args: dict[str, Any], key: str, height: int = 620) -> None:
+    """The main map (it returns nothing) from component arguments shared across sessions."""
+    folium_component.mount(args, key, height)
 
 
-def show_shared_map(state_key: str, build: Callable[[], folium.Map], key: str, height: int = 620) -> None:
-    """The main map (it returns nothing), its component arguments shared across sessions."""
-    args = shared_component_args(state_key, key, build)
-
-    def on_change() -> None:  # as st_folium's: the component's value under the caller's key
-        st.session_state[key] = st.session_state.get(args["key"], {})
-
-    streamlit_folium._component_func(**args, height=height, on_change=on_change)
+@st.cache_resource(show_spinner=False, max_entries=256)
+def shared_map_args(
+    state_key: str, _skeleton: MapSkeleton, _pieces: MapPieces, _selected: pd.DataFrame, _districts: Any,
+    lang: Lang, key: str, _fit: list[list[float]] | None, _highlight: str | None,
+) -> dict[str, Any]:  # fmt: skip
+    """:func:`compose_map_args` once per ``state_key`` (everything the map is drawn from)."""
+    del state_key  # cache key only
+    return compose_map_args(
+        _skeleton, _pieces, _selected, _districts, lang, key, fit=_fit, highlight_district=_highlight
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def shared_structure(
-    _records: pd.DataFrame, state_key: str, _filters: FilterState, _titles: Titles, lang: Lang
-) -> tuple[str, frozenset[str]]:
+    _records: pd.DataFrame, _outline: Outline, _rows: np.ndarray, state_key: str, _filters: FilterState,
+    _titles: Titles, lang: Lang,
+) -> tuple[str, frozenset[str]]:  # fmt: skip
     """The report's structure as HTML and the rows it draws, once per state (read only).
 
-    ``state_key`` names the register's version, the filters and the report's titles.
+    ``state_key`` names the register's version, the filters and the report's titles; the
+    outline is the register's (once per version), ``_rows`` the rows the other filters pass.
     """
-    tree = structure_tree(_records, _filters, _titles)
-    valid = frozenset(
-        f"{node.level}:{node.code}"
-        for priority in tree
-        for node in [priority, *priority.children, *(g for m in priority.children for g in m.children)]
+    del _records, state_key  # cache key only
+    tree = outline_tree(_outline, _rows, _filters, _titles)
+    return structure_html(tree, _filters, lang), tree_rows(tree)
+
+
+def render_shared_structure(ctx: ViewContext, pieces: MapPieces, titles: Titles, titles_key: str) -> None:
+    """``structure.render_structure`` with its outline shared per register version and its HTML
+    per state."""
+    filters = ctx.page.filters
+    state_key = repr((ctx.register.version, filters, titles_key, ctx.lang))
+    others = filters.with_values("priority", ()).with_values("measure", ()).with_values("goal", ())
+    rows = filter_index(ctx.register, ctx.register.version).mask(others)
+    html, valid = shared_structure(
+        ctx.register.records, pieces.outline, rows, state_key, filters, titles, ctx.lang
     )
-    return structure_html(tree, _filters, lang), valid
-
-
-def render_shared_structure(ctx: ViewContext, titles: Titles, titles_key: str) -> None:
-    """``structure.render_structure`` with its tree and HTML shared across sessions."""
-    state_key = repr((ctx.register.version, ctx.page.filters, titles_key))
-    html, valid = shared_structure(ctx.register.records, state_key, ctx.page.filters, titles, ctx.lang)
-    structure._COMPONENT(data=html, key=structure._KEY, on_select_change=partial(structure._on_select, valid))
+    show_structure(html, valid)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def shared_works_list(
-    _located: pd.DataFrame, state_key: str, _label: Callable[[str], str], lang: Lang
-) -> str:
+def shared_works_list(_pieces: MapPieces, _located: pd.DataFrame, state_key: str) -> str:
     """The list of the works on the map as HTML, once per state (``state_key``: the register's
-    version, the filters, the language)."""
-    return works_list_html(_located, lang, _label) + works_list._SCRIPT
+    version, the filters, the language), joined from the pieces' items."""
+    del state_key  # cache key only
+    chosen = set(_located.index)
+    return compose_works_list(_pieces.items, (i for i in _pieces.order if i in chosen))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def shared_unlocated(_records: pd.DataFrame, state_key: str, lang: Lang) -> pd.DataFrame:
-    """The table of the works not on the map, once per state (read only)."""
-    return unlocated_frame(_records, lang)
+def shared_unlocated(_pieces: MapPieces, _rows: pd.DataFrame, state_key: str) -> pd.DataFrame:
+    """The table of the works not on the map, once per state (read only): the pieces' rows."""
+    del state_key  # cache key only
+    return _pieces.unlocated.loc[_rows.index]
 
 
-def render_lists(ctx: ViewContext) -> None:
+def render_lists(ctx: ViewContext, pieces: MapPieces) -> None:
     """``works_list.render_works_list`` and ``tables.render_unlocated`` (same elements, same
     order), their HTML and table shared across sessions."""
     lang = ctx.lang
@@ -641,15 +921,14 @@ def render_lists(ctx: ViewContext) -> None:
     st.subheader(t("on_map_title", lang, n=len(located)))
     if not located.empty:
         st.caption(t("on_map_hint", lang))
-        html = shared_works_list(located, state_key, ctx.district_label, lang)
-        st.html(html, unsafe_allow_javascript=True)
+        show_works_list(shared_works_list(pieces, located, state_key))
     rows = ctx.selected[~ctx.selected["located"]]
     city = int((rows["unlocated_reason"] == "city_wide").sum())
     st.subheader(t("unlocated_title", lang, n=len(rows), city=city))
     if rows.empty:
         st.caption(t("unlocated_none", lang))
         return
-    table = shared_unlocated(ctx.selected, state_key, lang)
+    table = shared_unlocated(pieces, rows, state_key)
     st.dataframe(table, hide_index=True, width="stretch", key="unlocated_table")
 
 
@@ -689,48 +968,41 @@ def render(ctx: ViewContext) -> None:
         # A search zooms to what it found.
         fit = fit_works(ctx.selected) or fit
     highlight = chosen[0] if len(chosen) == 1 else None
-
-    def build() -> folium.Map:
-        return project_map(
-            ctx.selected, ctx.register.districts, lang, basemap=ctx.basemap, tiles=ctx.tiles, fit=fit,
-            highlight_district=highlight, large=ctx.page.present,
-        )  # fmt: skip
-
+    register = ctx.register
+    pieces = shared_pieces(register.records, register.districts, register.version, lang, ctx.district_label)
     # Everything the map is drawn from (the basemap by its file's state, the assets by setting).
-    state_key = repr(
-        (
-            ctx.register.version,
-            ctx.page.filters,
-            lang,
-            fit,
-            highlight,
-            ctx.page.present,
-            ctx.tiles,
-            bool(ctx.basemap),
-            mtime(ctx.settings.basemap),
-            ctx.settings.map_assets,
-        )
+    frame_key = repr(
+        (register.version, ctx.tiles, bool(ctx.basemap), mtime(ctx.settings.basemap), ctx.settings.map_assets)
     )
+    has_box = bool(fit or bounds_of(ctx.selected, register.districts))
+    skeleton = shared_skeleton(
+        register.districts, frame_key, lang, "main_map", ctx.basemap, ctx.tiles, has_box, ctx.page.present
+    )
+    state_key = repr((frame_key, ctx.page.filters, lang, fit, highlight, ctx.page.present, has_box))
+    args = shared_map_args(
+        state_key, skeleton, pieces, ctx.selected, register.districts, lang, "main_map", fit, highlight
+    )
+    height = PRESENT_MAP_HEIGHT if ctx.page.present else 620
     if ctx.page.present:
-        show_shared_map(state_key, build, key="main_map", height=PRESENT_MAP_HEIGHT)
+        show_shared_map(args, key="main_map", height=height)
     else:
         # The report's structure beside the map (above it on a phone, collapsed there).
         left, right = st.columns([1, 2.5])
         with left:
-            meta = ctx.register.metadata
+            meta = register.metadata
             titles_key = (
                 str(ctx.settings.report),
                 mtime(ctx.settings.report),
                 str(meta.get("source_sha256") or ""),
             )
             titles = report_titles(*titles_key)
-            render_shared_structure(ctx, titles, repr(titles_key))
+            render_shared_structure(ctx, pieces, titles, repr(titles_key))
         with right:
-            show_shared_map(state_key, build, key="main_map", height=620)
+            show_shared_map(args, key="main_map", height=height)
     if ctx.register.districts.empty:
         st.info(tm("districts_missing", lang, path=ctx.settings.districts))
     if not ctx.basemap and not ctx.tiles:
         st.caption(t("basemap_missing", lang))
     if ctx.selected.empty:
         return
-    render_lists(ctx)
+    render_lists(ctx, pieces)

@@ -21,7 +21,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.data import NO_DISTRICT, Register, RegisterError, load_basemap, load_register, mtime
 from dashboard.escaping import md_text
-from dashboard.filters import SIDEBAR_FACETS, FilterState, apply_filters, facet_counts, facet_options
+from dashboard.filters import SIDEBAR_FACETS, FilterIndex, FilterState, facet_options
 from dashboard.i18n import (
     Lang,
     category_label,
@@ -154,12 +154,19 @@ def facet_choices(_register: Register, version: str) -> dict[str, list[str]]:
     return facet_options(_register.records, list(_register.districts["name"]))
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def filter_index(_register: Register, version: str) -> FilterIndex:
+    """Every facet option's rows, once per register state (shared: read only): a new filter
+    state is then filtered and counted with a few array operations."""
+    del version  # cache key only
+    return FilterIndex.build(_register.records, facet_choices(_register, _register.version))
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
 def selected_rows(_register: Register, version: str, filters_key: str, _filters: FilterState) -> pd.DataFrame:
     """The rows matching the filters (shared: read only)."""
-    del version, filters_key  # cache keys only
-    records = _register.records
-    return records[apply_filters(records, _filters)]
+    del filters_key  # cache key only
+    return _register.records[filter_index(_register, version).mask(_filters)]
 
 
 @st.cache_resource(show_spinner=False, max_entries=1024)
@@ -167,9 +174,9 @@ def facet_counts_of(
     _register: Register, version: str, filters_key: str, _filters: FilterState, facet: str
 ) -> dict[str, int]:
     """A facet's counts under the other filters (shared: read only)."""
-    del version, filters_key  # cache keys only
-    options = facet_choices(_register, _register.version)[facet]
-    return facet_counts(_register.records, _filters, facet, options)
+    del filters_key  # cache key only
+    options = facet_choices(_register, version)[facet]
+    return filter_index(_register, version).counts(_filters, facet, options)
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)

@@ -9,7 +9,7 @@ by its ``pid`` and zooms to it, opening its popup. Works are sorted by name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 
 import pandas as pd
 import streamlit as st
@@ -75,28 +75,45 @@ def sort_by_name(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(_order=rows["name"].map(fold)).sort_values(["_order", "id"]).drop(columns="_order")
 
 
-def works_list_html(rows: pd.DataFrame, lang: Lang, district_label: Callable[[str], str]) -> str:
-    """One item per work: name (a button), status badge, districts and years when known."""
+def work_items(rows: pd.DataFrame, lang: Lang, district_label: Callable[[str], str]) -> dict[Hashable, str]:
+    """Each row's list item (by the row's index): name (a button), status badge, districts and
+    years when known. Why per row: the map view makes them once per register version and
+    language, and a filter state only picks and joins them (:func:`compose_works_list`)."""
     e = html_text
-    items = []
-    for row in sort_by_name(rows).itertuples():
+    tip = e(t("show_on_map", lang))
+    items: dict[Hashable, str] = {}
+    for index, row in zip(rows.index, rows.itertuples(), strict=True):
         colour = STATUS_STYLES.get(row.status, STATUS_STYLES["unknown"]).hex
         name = display_name(row.name, row.name_latin, lang)
         meta = [", ".join(district_label(d) for d in row.map_districts) or t("no_district", lang)]
         if row.years:
             meta.append(", ".join(str(y) for y in row.years))
-        tip = e(t("show_on_map", lang))
         button = (
             f'<button type="button" data-pid="{e(row.id)}" title="{tip}">{e(name)}</button>'
             if row.located
             else f"<span>{e(name)}</span>"
         )
-        items.append(
+        items[index] = (
             f'<li data-pid="{e(row.id)}">{button}'
             f'<span class="pv-badge" style="--c:{colour}">{e(status_label(row.status, lang))}</span>'
             f'<span class="pv-meta">{e(" · ".join(meta))}</span></li>'
         )
-    return f'{LIST_CSS}<ul class="pv-works">{"".join(items)}</ul>'
+    return items
+
+
+def compose_works_list(items: Mapping[Hashable, str], order: Iterable[Hashable]) -> str:
+    """The list of the items named by ``order`` (row indexes sorted by name), as HTML."""
+    return f'{LIST_CSS}<ul class="pv-works">{"".join(items[i] for i in order)}</ul>'
+
+
+def works_list_html(rows: pd.DataFrame, lang: Lang, district_label: Callable[[str], str]) -> str:
+    """One item per work, sorted by name (built from scratch)."""
+    return compose_works_list(work_items(rows, lang, district_label), sort_by_name(rows).index)
+
+
+def show_works_list(html: str) -> None:
+    """Put the list's HTML (:func:`works_list_html`) on the page with the script that moves the map."""
+    st.html(html + _SCRIPT, unsafe_allow_javascript=True)
 
 
 def render_works_list(rows: pd.DataFrame, lang: Lang, district_label: Callable[[str], str]) -> None:
@@ -106,4 +123,4 @@ def render_works_list(rows: pd.DataFrame, lang: Lang, district_label: Callable[[
     if located.empty:
         return
     st.caption(t("on_map_hint", lang))
-    st.html(works_list_html(located, lang, district_label) + _SCRIPT, unsafe_allow_javascript=True)
+    show_works_list(works_list_html(located, lang, district_label))

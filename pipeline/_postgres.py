@@ -7,7 +7,8 @@ instead, with the same guarantees as the SQLite store: every write is one transa
 planners saving at once both succeed, one after the other), a crash mid-write rolls back.
 
 Tables (created on first use, idempotent): ``corrections`` (pins, a PostGIS ``POINT`` with a
-GiST index), ``reviews`` (decisions, append-only, ``uid`` unique), ``registers`` (one row per
+GiST index), ``reviews`` (decisions, append-only, ``uid`` unique), ``login_failures`` (the
+planners' login lockout, ``pipeline.logins``), ``registers`` (one row per
 published build, its metadata) and ``works`` (the build's features, ``properties`` as JSONB and
 the geometry as a PostGIS ``GEOMETRY(…, 4326)`` with a GiST index). A build is published in
 one transaction and becomes current when it commits; a build killed mid-write leaves the
@@ -42,6 +43,8 @@ __all__ = [
     "engine",
     "list_corrections",
     "list_decisions",
+    "login_failures",
+    "record_login",
     "publish_register",
     "read_register",
     "register_version",
@@ -109,6 +112,15 @@ works = sa.Table(
     sa.Column("key", sa.Text, nullable=False, index=True),
     sa.Column("properties", JSONB, nullable=False),
     sa.Column("geom", Geometry("GEOMETRY", srid=4326, spatial_index=True)),
+)
+
+failed_logins = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("seq", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("failed_at", sa.Float, nullable=False),
+    sa.Index("login_failures_subject", "subject", "failed_at"),
 )
 
 _ENGINES: dict[str, Engine] = {}
@@ -251,6 +263,30 @@ def version(url: str, table: str) -> str:
     }[table]
     with _read(url) as conn:
         return "pg" + repr(tuple(conn.execute(sa.text(query)).one()))
+
+
+def login_failures(url: str, subject: str, since: float, limit: int) -> list[float]:
+    """Times of a subject's failed logins after ``since``, newest first (``pipeline.logins``)."""
+    c = failed_logins.c
+    query = (
+        sa.select(c.failed_at)
+        .where(c.subject == subject, c.failed_at > since)
+        .order_by(c.failed_at.desc())
+        .limit(limit)
+    )
+    with _read(url) as conn:
+        return [float(row[0]) for row in conn.execute(query)]
+
+
+def record_login(url: str, subjects: Sequence[str], ok: bool, now: float, forget_before: float) -> None:
+    """A failure against every subject, or a success clearing them, in one transaction."""
+    c = failed_logins.c
+    with _begin(url) as conn:
+        if ok:
+            conn.execute(sa.delete(failed_logins).where(c.subject.in_(list(subjects))))
+        else:
+            conn.execute(sa.insert(failed_logins), [{"subject": s, "failed_at": now} for s in subjects])
+        conn.execute(sa.delete(failed_logins).where(c.failed_at < forget_before))
 
 
 def add_decisions(url: str, rows: Sequence[Mapping[str, Any]]) -> int:

@@ -67,7 +67,9 @@ def shared_store(postgis_url, monkeypatch):
 
     engine = sa.create_engine(postgis_url)
     with engine.begin() as conn:
-        conn.execute(sa.text("DROP TABLE IF EXISTS works, registers, reviews, corrections CASCADE"))
+        conn.execute(
+            sa.text("DROP TABLE IF EXISTS works, registers, reviews, corrections, login_failures CASCADE")
+        )
     engine.dispose()
     _postgres.dispose()
     monkeypatch.setenv("PLOVDIV_DATABASE_URL", postgis_url)

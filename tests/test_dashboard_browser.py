@@ -138,7 +138,9 @@ class Session:
             if state is not None and (want is None or set(state["ids"]) == want):
                 return state
             time.sleep(0.3)
-        pytest.fail(f"map never drew {sorted(want or [])}; last state: {state}\nJS errors: {self.log.errors}")
+        pytest.fail(
+            f"map never drew {sorted(want or [])}; last state: {state}\nJS errors: {self.log.errors} failed: {self.log.failed}"
+        )
 
     def choose(self, label: str, option: str) -> None:
         """Pick the multiselect option whose label starts with ``option``."""

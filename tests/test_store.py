@@ -304,3 +304,24 @@ def test_the_map_says_when_the_shared_database_does_not_answer(
     _postgres.dispose()
     assert not at.exception
     assert any("does not answer" in str(w.value) for w in at.warning)
+
+
+def test_login_lockout_is_shared_through_postgres(shared_store: str, tmp_path: Path) -> None:
+    """Two app processes with one shared database count one guesser's failures together: the
+    failures are in PostgreSQL, not in either process's SQLite file."""
+    from dashboard.auth import LOCKOUT_S, MAX_ATTEMPTS, LoginGuard
+
+    first, second = LoginGuard(tmp_path / "a.sqlite"), LoginGuard(tmp_path / "b.sqlite")
+    for i in range(MAX_ATTEMPTS):
+        (first if i % 2 else second).record("Ана", f"10.0.0.{i}", ok=False, now=1000.0 + i)
+    assert first.remaining_lock("ана", "10.0.0.99", now=1010.0) > 0  # the name, on another process
+    assert second.remaining_lock("Борис", "10.0.0.9", now=1010.0) == 0
+    assert second.remaining_lock("Ана", "10.0.0.9", now=1004.0 + LOCKOUT_S + 1) == 0
+    assert not (tmp_path / "a.sqlite").exists() and not (tmp_path / "b.sqlite").exists()
+    engine = sa.create_engine(shared_store)
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT count(*) FROM login_failures")).scalar_one()
+    engine.dispose()
+    assert stored == 2 * MAX_ATTEMPTS  # one row per failure for the name and for the client
+    second.record("Ана", "10.0.0.1", ok=True, now=1011.0)
+    assert first.remaining_lock("Ана", "10.0.0.99", now=1012.0) == 0
