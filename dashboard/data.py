@@ -157,6 +157,7 @@ def _record(record: WorkRecord) -> dict[str, Any]:
         "source_line": record.source_line,
         "source_text": record.source_text,
         "status_evidence": record.status_evidence,
+        "status_scope": str(record.status_scope),
         "places": "; ".join(place_texts),
         "districts": tuple(record.districts),
         "city_wide": record.city_wide,

@@ -27,7 +27,7 @@ import pandas as pd
 
 from dashboard.assets.manifest import CDN_TO_LOCAL
 from dashboard.escaping import html_text
-from dashboard.i18n import Lang, category_label, precision_label, review_label, status_label
+from dashboard.i18n import Lang, category_label, precision_label, review_label, status_texts
 from dashboard.styles import EXPORT_CSS
 from works.settings import OSM_ATTRIBUTION, REPO_ROOT
 
@@ -54,8 +54,9 @@ def records_csv(rows: pd.DataFrame, lang: Lang) -> bytes:
             "name": rows["name"],
             "name_latin": rows["name_latin"],
             "status": rows["status"],
-            "status_label": [status_label(s, lang) for s in rows["status"]],
+            "status_label": status_texts(rows, lang),
             "status_evidence": rows["status_evidence"],
+            "status_scope": rows["status_scope"],
             "categories": [";".join(cs) for cs in rows["categories"]],
             "category_labels": [";".join(category_label(c, lang) for c in cs) for cs in rows["categories"]],
             "priority": rows["priority"],

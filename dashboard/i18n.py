@@ -8,7 +8,7 @@ Place names stay in Cyrillic; in English they are followed by their official tra
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from dashboard.escaping import md_text
 
@@ -499,6 +499,28 @@ def _label(table: dict[str, dict[Lang, str]], code: str, lang: Lang) -> str:
 def status_label(code: str, lang: Lang) -> str:
     """Status label (unknown codes shown verbatim)."""
     return _label(STATUSES, code, lang)
+
+
+#: What a record's status says when the text states no stage for the work (issue 12).
+UNSTATED_STAGE: dict[Lang, str] = {"bg": "етапът не е посочен в текста", "en": "the text states no stage"}
+
+
+def status_text(code: str, scope: str, lang: Lang) -> str:
+    """One work's status as people read it: the label, and "no stage stated" when it is a default.
+
+    Why: a record whose text states no stage gets the rules' default status (``status_scope:
+    default``); shown bare, "Планиран" would pose as something the report said. Counts, charts
+    and the legend keep the plain label: they count records by their status value.
+    """
+    label = status_label(code, lang)
+    return f"{label} ({UNSTATED_STAGE[lang]})" if scope == "default" else label
+
+
+def status_texts(rows: Any, lang: Lang) -> list[str]:
+    """:func:`status_text` of every row of a register frame (its ``status``/``status_scope``)."""
+    return [
+        status_text(s, scope, lang) for s, scope in zip(rows["status"], rows["status_scope"], strict=True)
+    ]
 
 
 def category_label(code: str, lang: Lang) -> str:

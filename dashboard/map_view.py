@@ -45,6 +45,7 @@ from dashboard.i18n import (
     precision_label,
     review_label,
     status_label,
+    status_text,
     t,
     tm,
 )
@@ -267,7 +268,7 @@ def popup_html(row: pd.Series, lang: Lang) -> str:
     if row["geocode_source"]:
         location += f" <small>({e(public_source(row['geocode_source'], lang))})</small>"
     name = display_name(row["name"], row["name_latin"], lang)
-    status = f'<b style="color:{style.hex}">{e(status_label(row["status"], lang))}</b>'
+    status = f'<b style="color:{style.hex}">{e(status_text(row["status"], row["status_scope"], lang))}</b>'
     categories = ", ".join(category_label(c, lang) for c in row["categories"])
     source = t("source_line", lang, n=row["source_line"])
     years = ", ".join(str(y) for y in row["years"])
@@ -293,7 +294,7 @@ def tooltip_html(row: pd.Series, lang: Lang) -> str:
     e = html_text
     cats = ", ".join(category_label(c, lang) for c in row["categories"])
     name = display_name(row["name"], row["name_latin"], lang)
-    return f"<b>{e(name)}</b><br>{e(status_label(row['status'], lang))} · {e(cats)}"
+    return f"<b>{e(name)}</b><br>{e(status_text(row['status'], row['status_scope'], lang))} · {e(cats)}"
 
 
 def _parts(geom: BaseGeometry) -> tuple[list[BaseGeometry], list[BaseGeometry]]:

@@ -23,7 +23,17 @@ from typing import Any
 import streamlit as st
 
 from dashboard.escaping import html_text, md_text
-from dashboard.i18n import CATEGORIES, STATUSES, Lang, category_label, review_label, status_label, t, tm
+from dashboard.i18n import (
+    CATEGORIES,
+    STATUSES,
+    Lang,
+    category_label,
+    review_label,
+    status_label,
+    status_text,
+    t,
+    tm,
+)
 from dashboard.page import ViewContext
 from dashboard.pinning import planner_session
 from extraction.report import ReportError, read_report
@@ -157,8 +167,9 @@ def _context_lines(record: WorkRecord, lines: tuple[str, ...]) -> None:
 
 def _summary(record: WorkRecord, doubts: list[str], lang: Lang) -> None:
     st.markdown(f"### {md_text(record.name)}")
+    status = status_text(record.status, str(record.status_scope), lang)
     facts = [
-        f"**{md_text(t('status', lang))}:** {md_text(status_label(record.status, lang))}"
+        f"**{md_text(t('status', lang))}:** {md_text(status)}"
         + (f" — „{md_text(record.status_evidence)}“" if record.status_evidence else ""),
         f"**{md_text(t('categories', lang))}:** "
         + md_text(", ".join(category_label(c, lang) for c in record.categories)),

@@ -16,7 +16,7 @@ from dashboard.i18n import (
     category_label,
     display_name,
     review_label,
-    status_label,
+    status_texts,
     t,
 )
 
@@ -30,7 +30,7 @@ def works_table(rows: pd.DataFrame, lang: Lang, with_distance: bool = False) -> 
     table = pd.DataFrame(
         {
             t("name", lang): _names(rows, lang),
-            t("status", lang): [status_label(s, lang) for s in rows["status"]],
+            t("status", lang): status_texts(rows, lang),
             t("categories", lang): [
                 ", ".join(category_label(c, lang) for c in cs) for cs in rows["categories"]
             ],
@@ -52,7 +52,7 @@ def unlocated_frame(records: pd.DataFrame, lang: Lang) -> pd.DataFrame:
         {
             "id": rows["id"],
             t("name", lang): _names(rows, lang),
-            t("status", lang): [status_label(s, lang) for s in rows["status"]],
+            t("status", lang): status_texts(rows, lang),
             t("categories", lang): [
                 ", ".join(category_label(c, lang) for c in cs) for cs in rows["categories"]
             ],

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.escaping import md_text
-from dashboard.i18n import Lang, category_label, status_label, t, tm
+from dashboard.i18n import Lang, category_label, status_label, status_text, t, tm
 from dashboard.page import ViewContext
 from extraction.outline import parse_outline
 from extraction.projects import extract_projects
@@ -70,7 +70,7 @@ def register_table(extracted: Extracted, lang: Lang) -> pd.DataFrame:
         {
             "id": [r.id for r in rows],
             t("name", lang): [r.name for r in rows],
-            t("status", lang): [status_label(r.status, lang) for r in rows],
+            t("status", lang): [status_text(r.status, str(r.status_scope), lang) for r in rows],
             t("evidence", lang): [r.status_evidence for r in rows],
             t("categories", lang): [", ".join(category_label(c, lang) for c in r.categories) for r in rows],
             t("measure", lang): [r.measure for r in rows],

@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard.data import fold
 from dashboard.escaping import html_text
-from dashboard.i18n import Lang, display_name, status_label, t
+from dashboard.i18n import Lang, display_name, status_text, t
 from dashboard.styles import STATUS_STYLES
 
 #: Runs in the page (``st.html(..., unsafe_allow_javascript=True)``); binds each list once.
@@ -93,9 +93,10 @@ def work_items(rows: pd.DataFrame, lang: Lang, district_label: Callable[[str], s
             if row.located
             else f"<span>{e(name)}</span>"
         )
+        badge = e(status_text(row.status, row.status_scope, lang))
         items[index] = (
             f'<li data-pid="{e(row.id)}">{button}'
-            f'<span class="pv-badge" style="--c:{colour}">{e(status_label(row.status, lang))}</span>'
+            f'<span class="pv-badge" style="--c:{colour}">{badge}</span>'
             f'<span class="pv-meta">{e(" · ".join(meta))}</span></li>'
         )
     return items

@@ -222,3 +222,26 @@ def test_the_structure_counts_by_status_under_the_other_filters_and_escapes(regi
     assert "<script>" not in html and "&lt;script&gt;" in html and "Пътища &amp; улици" in html
     assert 'data-code="1.5" aria-pressed="true"' in html
     assert short_goal("дума " * 40, 20) == "дума дума дума дума…"
+
+
+def test_a_default_status_says_the_text_states_no_stage(register) -> None:
+    """Issue 12: a record whose text states no stage must not pose as "planned"."""
+    from dashboard.export import records_csv
+    from dashboard.tables import works_table
+    from dashboard.works_list import work_items
+
+    records = register.records.copy()
+    stated = records.iloc[0].copy()
+    default = stated.copy()
+    default["status_scope"] = "default"
+    unstated = i18n.UNSTATED_STAGE["bg"]
+    assert unstated in popup_html(default, "bg") and unstated not in popup_html(stated, "bg")
+    assert i18n.UNSTATED_STAGE["en"] in tooltip_html(default, "en")
+    assert unstated not in tooltip_html(stated, "bg")
+    records.loc[records.index[0], "status_scope"] = "default"
+    rows = records.iloc[:2]
+    table = works_table(rows, "bg")
+    assert unstated in table.iloc[0, 1] and unstated not in table.iloc[1, 1]
+    csv_lines = records_csv(rows, "bg").decode("utf-8-sig").splitlines()
+    assert unstated in csv_lines[1] and ",default," in csv_lines[1] and unstated not in csv_lines[2]
+    assert unstated in next(iter(work_items(rows, "bg", str).values()))
