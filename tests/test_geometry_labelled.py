@@ -7,6 +7,12 @@ wrong 2, missing 3). The five approximate ones are extract gaps: ул. „Кук
 Груев“ stop 136–147 m short of надлез „Родопи“, бул. „Северен“ short of ул. „Победа“,
 Индустриална short of Кукленско шосе, and бул. „Свобода“ takes a separate way of its name.
 The floors are that level.
+
+A second, independent set (tests/data/labelled_geometry_independent.csv, 50 records not in the
+first, seed 20240531, labelled by a checker who chose the expected objects from the sentence
+before looking at the record) measured right 46 (92.0%), approximate 3, wrong 1 on first
+reading: the ring-road section between Асеновградско шосе and Скобелева майка drawn as the two
+places at its ends. Its floors are that level until the classes it found are fixed.
 """
 
 from __future__ import annotations
@@ -28,6 +34,15 @@ from works.settings import load_settings
 
 RIGHT_FLOOR = 0.95
 WRONG_CEILING = 0.0
+INDEPENDENT = DEFAULT_LABELS.with_name("labelled_geometry_independent.csv")
+#: (labels, right floor, wrong ceiling) for each set.
+SETS = [(DEFAULT_LABELS, RIGHT_FLOOR, WRONG_CEILING), (INDEPENDENT, 0.92, 0.02)]
+
+
+def test_the_independent_set_shares_no_record_with_the_first() -> None:
+    first = {lab.key for lab in load_geometry_labels(DEFAULT_LABELS)}
+    second = load_geometry_labels(INDEPENDENT)
+    assert len(second) >= 50 and not first & {lab.key for lab in second}
 
 
 def test_labelled_geometry_is_large_stratified_and_well_formed() -> None:
@@ -37,6 +52,7 @@ def test_labelled_geometry_is_large_stratified_and_well_formed() -> None:
     assert by["facility"] >= 15 and by["segment"] >= 10 and by["street"] >= 10
     assert by["area"] >= 10 and by["neighbourhood"] >= 5
     assert len({lab.key for lab in labels}) == len(labels)
+    labels = labels + load_geometry_labels(INDEPENDENT)
     for lab in labels:
         assert lab.verdict in VERDICTS, lab
         assert lab.expected or lab.ends, lab
@@ -46,15 +62,16 @@ def test_labelled_geometry_is_large_stratified_and_well_formed() -> None:
 
 
 @needs_extract
-def test_register_geometry_floors() -> None:
+@pytest.mark.parametrize(("path", "right_floor", "wrong_ceiling"), SETS, ids=lambda v: getattr(v, "stem", v))
+def test_register_geometry_floors(path, right_floor: float, wrong_ceiling: float) -> None:  # type: ignore[no-untyped-def]
     projects = load_settings().projects
     if not projects.exists():
         pytest.skip("no built register (python -m pipeline)")
-    labels = load_geometry_labels(DEFAULT_LABELS)
+    labels = load_geometry_labels(path)
     features = json.loads(projects.read_text(encoding="utf-8"))["features"]
     osm = read_osm_geometries(PBF, {r for lab in labels for r in lab.refs})
     # Every labelled object is in the extract (a way clipped to one node has no geometry).
     assert all(any(r in osm for r in group) for lab in labels for group in (lab.expected, *lab.ends) if group)
     score = evaluate_geometry(labels, features, osm)
-    assert score.share("right") >= RIGHT_FLOOR, [r for r in score.rows if r[1] != "right"]
-    assert score.share("wrong") <= WRONG_CEILING, [r for r in score.rows if r[1] == "wrong"]
+    assert score.share("right") >= right_floor, [r for r in score.rows if r[1] != "right"]
+    assert score.share("wrong") <= wrong_ceiling, [r for r in score.rows if r[1] == "wrong"]
