@@ -33,6 +33,8 @@ from works.files import atomic_path
 __all__ = [
     "COLUMNS",
     "KINDS",
+    "NO_KEY_KINDS",
+    "SAME_STREET_M",
     "UNNAMED_NAMES",
     "build_gazetteer",
     "classify",
@@ -58,9 +60,19 @@ KINDS: tuple[str, ...] = tuple(k for k in PREFIX_KINDS if k != "district") + (
     # (``lookup.GazetteerIndex`` "beside"), never by name; their ``name`` is the type word.
     "unnamed_underpass",
     "unnamed_bridge",
+    # Roads OSM maps as planned or being built (``highway=proposed``/``construction``, or a
+    # road with a ``proposed=*``/``construction=*`` tag), named or not: found only as the
+    # road a NEW link runs along between two named places (``resolve``), never by name.
+    "planned_road",
 )
 #: The ``name`` of an unnamed crossing row (its ``key`` is empty, so no name lookup finds it).
 UNNAMED_NAMES = {"unnamed_underpass": "подлез", "unnamed_bridge": "надлез"}
+#: Kinds never found by name: their ``key`` is empty.
+NO_KEY_KINDS = frozenset({*UNNAMED_NAMES, "planned_road"})
+#: Pieces of one street name farther apart than this (metres) may be different streets: when
+#: their kinds differ (a boulevard and a residential street „Свобода“ 1 km apart) they become
+#: separate rows, so the type word the report writes chooses between them (``lookup``).
+SAME_STREET_M = 500.0
 #: ``route=*`` values of named route relations kept as one row (Детска железница „Знаме на
 #: мира“ is mapped only as a ``route=railway`` relation of narrow-gauge ways).
 _ROUTE_KINDS = {"railway": "railway"}
@@ -193,6 +205,8 @@ class _Way:
     refs: tuple[int, ...]
     line: LineString
     length_m: float = 0.0
+    #: The line in EPSG:32635 (set with ``length_m``), for distances between pieces.
+    metric: LineString | None = None
 
 
 @dataclass
@@ -254,6 +268,21 @@ def _crossing_kind(tags: Tags) -> str | None:
     return None
 
 
+def _planned(tags: Tags) -> bool:
+    """A road OSM maps as planned or under construction (named or not).
+
+    Why: a work that builds a NEW road ("новата отсечка на ринга между X и Y") is drawn along
+    the road OSM already holds as ``highway=proposed``/``construction`` (the ring road is
+    ``highway=proposed``, ref 56), never as the places at its ends. A road being rebuilt keeps
+    its class and adds ``construction=*``; both count. Areas (``landuse=construction``) and
+    buildings do not.
+    """
+    highway = tags.get("highway")
+    if not highway or tags.get("area") == "yes":
+        return False
+    return highway in ("proposed", "construction") or bool(tags.get("proposed") or tags.get("construction"))
+
+
 def _read(pbf: Path, progress: bool) -> tuple[list[_Row], list[_Way]]:
     """One streaming pass (plus osmium's relation pre-pass) over the extract.
 
@@ -272,16 +301,20 @@ def _read(pbf: Path, progress: bool) -> tuple[list[_Row], list[_Way]]:
         count += 1
         if count % 20000 == 0:
             bar.update(20000)
-        if isinstance(obj, osmium.osm.Way) and ("railway" in obj.tags or _crossing_kind(obj.tags)):
+        if isinstance(obj, osmium.osm.Way) and (
+            "railway" in obj.tags or _crossing_kind(obj.tags) or _planned(obj.tags)
+        ):
             line = _way_line(factory, obj)
             if line is not None:
                 tags = dict(obj.tags)
                 if "railway" in tags:
                     rail_lines[obj.id] = line
+                refs = tuple(n.ref for n in obj.nodes)
                 crossing = _crossing_kind(tags)
                 if crossing:
-                    refs = tuple(n.ref for n in obj.nodes)
                     ways.append(_Way(obj.id, "", {**tags, "_crossing": crossing}, refs, line))
+                if _planned(tags):
+                    ways.append(_Way(obj.id, "", {**tags, "_crossing": "planned_road"}, refs, line))
         name = obj.tags.get("name")
         if not name:
             continue
@@ -422,10 +455,58 @@ def _street_kind(group: list[_Way]) -> str:
     return "street"
 
 
+def _planned_name(group: list[_Way]) -> str:
+    """What a planned road is called on the map: its name, else its ref, and that it is planned."""
+    names = Counter(w.name or w.tags.get("name", "") for w in group if w.name or w.tags.get("name"))
+    refs = Counter(w.tags["ref"] for w in group if w.tags.get("ref"))
+    proposed = any(w.tags.get("highway") == "proposed" or w.tags.get("proposed") for w in group)
+    state = "проектен път" if proposed else "път в строеж"
+    if names:
+        return f"{names.most_common(1)[0][0]} ({state})"
+    return f"{state} {refs.most_common(1)[0][0]}" if refs else state
+
+
+def _street_rows(group: list[_Way]) -> list[_Row]:
+    """One row per street name, or one per kind when far-apart pieces differ in kind.
+
+    Why: OSM has a boulevard „Свобода“ and, 1 km away, a residential street „Свобода“;
+    merged into one row, "бул. „Свобода“" would draw both. Pieces within
+    :data:`SAME_STREET_M` of each other are one street (a gap at a junction, a missing block);
+    when the far-apart pieces are all of one kind they stay one row as before (a street
+    broken by the extract's clipping), only differing kinds are split.
+    """
+    clusters = _near_clusters(group, SAME_STREET_M)
+    kinds = [_street_kind(c) for c in clusters]
+    if len(set(kinds)) <= 1:
+        return [_merged_row(group, _street_kind(group))]
+    return [_merged_row(c, k) for c, k in zip(clusters, kinds, strict=True)]
+
+
+def _near_clusters(ways: list[_Way], distance_m: float) -> list[list[_Way]]:
+    """Single-linkage groups of ways closer than *distance_m* (metric lines), in input order."""
+    metric = [w.metric if w.metric is not None else w.line for w in ways]
+    parent = list(range(len(ways)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(ways)):
+        for j in range(i + 1, len(ways)):
+            if find(i) != find(j) and metric[i].distance(metric[j]) <= distance_m:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[_Way]] = defaultdict(list)
+    for i, way in enumerate(ways):
+        groups[find(i)].append(way)
+    return list(groups.values())
+
+
 def _streets_bridges_tunnels(ways: list[_Way], progress: bool) -> list[_Row]:
-    lengths = gpd.GeoSeries([w.line for w in ways], crs=STORAGE_CRS).to_crs(METRIC_CRS).length
-    for way, length in zip(ways, lengths, strict=True):
-        way.length_m = float(length)
+    metric = gpd.GeoSeries([w.line for w in ways], crs=STORAGE_CRS).to_crs(METRIC_CRS)
+    for way, line in zip(ways, metric, strict=True):
+        way.length_m, way.metric = float(line.length), line
     streets: dict[str, list[_Way]] = defaultdict(list)
     bridges: dict[str, list[_Way]] = defaultdict(list)
     tunnels: dict[str, list[_Way]] = defaultdict(list)
@@ -462,7 +543,7 @@ def _streets_bridges_tunnels(ways: list[_Way], progress: bool) -> list[_Row]:
         disable=not progress,
     ):
         if key:
-            rows.append(_merged_row(group, _street_kind(group)))
+            rows.extend(_street_rows(group))
     for groups, kind, name_tag in (
         (bridges, "bridge", "bridge:name"),
         (tunnels, "underpass", "tunnel:name"),
@@ -474,7 +555,10 @@ def _streets_bridges_tunnels(ways: list[_Way], progress: bool) -> list[_Row]:
     for kind, group in sorted(crossings.items()):
         for component in _components(group):
             row = _merged_row(component, kind)
-            row.name, row.name_en, row.alt_names = UNNAMED_NAMES[kind], None, []
+            if kind == "planned_road":
+                row.name, row.name_en, row.alt_names = _planned_name(component), None, []
+            else:
+                row.name, row.name_en, row.alt_names = UNNAMED_NAMES[kind], None, []
             rows.append(row)
     rows.extend(_bank_rows(streets, rivers))
     return rows
@@ -533,7 +617,7 @@ def _int_or_zero(value: str | None) -> int:
 def _to_frame(rows: Iterable[_Row]) -> gpd.GeoDataFrame:
     records = []
     for row in rows:
-        key = "" if row.kind in UNNAMED_NAMES else normalize(row.name)
+        key = "" if row.kind in NO_KEY_KINDS else normalize(row.name)
         alt = sorted({k for a in row.alt_names if len(k := normalize(a)) >= 3} - {key, ""})
         records.append(
             {

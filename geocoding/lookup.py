@@ -147,6 +147,8 @@ PRECISION_OF_KIND: dict[str, str] = {
     "unnamed_underpass": "facility",
     "unnamed_bridge": "facility",
 }
+#: Gazetteer kinds of a named road (one street name may be split into one row of each).
+_ROAD_KINDS = frozenset({"street", "boulevard"})
 # Tokens that may differ between a query and a fuzzy candidate: titles, saints, initials.
 _MINOR_TOKENS = frozenset(
     {"ген", "др", "проф", "акад", "полк", "кап", "пор", "митр", "патр", "арх", "инж", "св", "бул", "ул"}
@@ -167,6 +169,9 @@ class Match:
     key: str
     #: For ``beside``: how the crossing was chosen (its distance from the landmark and which).
     note: str = ""
+    #: Rows of the same name left out because the text's type word fits another kind (the
+    #: residential „Свобода“ for "бул. „Свобода“"); said in the record's flags.
+    dropped: tuple[int, ...] = ()
 
     @property
     def precision(self) -> str:
@@ -243,6 +248,7 @@ class GazetteerIndex:
         if desc_kinds:
             kinds = tuple(k for k in desc_kinds if k in kinds) or kinds
         desc_group = kinds
+        typed = strip_prefix(text)[0] is not None
         for method, table, probe, group in (
             ("exact", self.by_key, key, kinds),
             ("alt", self.by_alt, key, kinds),
@@ -251,7 +257,7 @@ class GazetteerIndex:
         ):
             if not probe:
                 continue
-            found = self._pick(table.get(probe, []), group, probe, method, 100.0)
+            found = self._pick(table.get(probe, []), group, probe, method, 100.0, typed)
             if found is not None:
                 return self._school_type(text, found)
         whole = part_of(key)
@@ -294,18 +300,48 @@ class GazetteerIndex:
         return out
 
     def _pick(
-        self, rows: list[int], kinds: tuple[str, ...], key: str, method: str, score: float
+        self,
+        rows: list[int],
+        kinds: tuple[str, ...],
+        key: str,
+        method: str,
+        score: float,
+        typed: bool = True,
     ) -> Match | Miss | None:
-        """Rows of the most preferred kind; pieces of one object merge, distant twins are ambiguous."""
+        """Rows of the most preferred kind; pieces of one object merge, distant twins are ambiguous.
+
+        A street name the gazetteer splits by kind (a boulevard and a far-away residential
+        street of one name, ``gazetteer.SAME_STREET_M``): a *typed* query ("бул.", "ул.") takes
+        the kind its type word prefers and lists the other in :attr:`Match.dropped`; an untyped
+        one ("Цар Борис III" in a list of a block's streets) cannot choose, so it takes every
+        road piece of the name, as one street (the bounds or members then decide the geometry).
+        """
         for kind in kinds:
             same = [r for r in rows if self.kinds[r] == kind]
             if not same:
                 continue
+            road = kind in _ROAD_KINDS
+            homonyms = [r for r in rows if road and self.kinds[r] in _ROAD_KINDS and r not in same]
+            if homonyms and not typed:
+                return Match(tuple(same + homonyms), kind, str(self.names[same[0]]), score, method, key)
             if len(same) > 1 and not self._one_object(same):
                 names = ", ".join(f"{self.gdf.at[r, 'osm_type']}/{self.gdf.at[r, 'osm_id']}" for r in same)
                 return Miss("ambiguous", f"{len(same)} {kind} objects named {key!r} far apart: {names}")
-            return Match(tuple(same), kind, str(self.names[same[0]]), score, method, key)
+            name = str(self.names[same[0]])
+            return Match(tuple(same), kind, name, score, method, key, dropped=tuple(homonyms))
         return None
+
+    def dropped_note(self, match: Match) -> str:
+        """Which same-named road pieces *match* left out, and how far they lie (metres)."""
+        if not match.dropped:
+            return ""
+        kept = self.geometry(match.rows)
+        parts = [
+            f"{self.names[r]} ({self.kinds[r]}, {', '.join(self.osm_refs([r]))}, "
+            f"{self.metric[r].distance(kept):.0f} m away)"
+            for r in match.dropped
+        ]
+        return f"{'; '.join(parts)}: the text's type word names the {match.kind}"
 
     def _school_type(self, text: str, found: Match | Miss) -> Match | Miss:
         """Keep *found* only if its school type (СУ, ОУ, ПГ …) agrees with the one *text* names.

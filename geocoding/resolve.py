@@ -183,6 +183,9 @@ class Resolver:
                     out.flags.extend(["beside_landmark", f"beside_landmark: {match.name}, {match.note}"])
                 if match.method == "school_type":
                     out.flags.append(f"school_type: {match.name} (the type the text names)")
+                if match.dropped:
+                    note = self.index.dropped_note(match)
+                    out.flags.extend(["homonym_dropped", f"homonym_dropped: {note}"])
                 between = [str(b) for b in place.get("between") or []]
                 if kind in _ROAD_KINDS and match.kind in _ROAD_KINDS and len(between) == 2:
                     self._segment(out, between)
