@@ -10,8 +10,11 @@ then reports it unresolved) can check the claim in seconds instead of by hand-wr
 For every ``not_in_extract`` row it prints the OSM objects whose name, alt/old/official/short
 name or ``name:bg`` matches the mention's normalised key with a partial fuzzy ratio at or above
 ``--threshold`` (rapidfuzz). A row with no candidates is truly absent by this search; rows with
-candidates need a person to look. ``--append`` adds the rows with no candidates to the hand list
-with the search recorded in their ``checked`` column.
+candidates need a person to look. A ``new_road_not_in_extract`` row (a new road whose ends
+were found, with no planned road between them) is checked against every road the extract maps
+as planned or being built: they are all listed, so a person can see none runs between the ends.
+``--append`` adds the rows with no candidates to the hand list with the search recorded in their
+``checked`` column.
 """
 
 from __future__ import annotations
@@ -89,6 +92,29 @@ def osm_names(pbf: Path) -> list[tuple[str, str, str, str]]:
     return out
 
 
+def planned_ways(pbf: Path) -> list[str]:
+    """Every highway way the extract maps as planned or under construction, one line each.
+
+    Why: "no planned road between its ends" is a claim about all such ways, not about the
+    gazetteer's rows; the tags that say so are the same ones ``geocoding.gazetteer`` reads.
+    """
+    out: list[str] = []
+    for obj in osmium.FileProcessor(str(pbf)).with_locations():
+        if not isinstance(obj, osmium.osm.Way):
+            continue
+        tags = obj.tags
+        highway = tags.get("highway")
+        if not highway or not (
+            highway in ("proposed", "construction") or tags.get("proposed") or tags.get("construction")
+        ):
+            continue
+        nodes = [n for n in obj.nodes if n.location.valid()]
+        where = f" at {nodes[0].lon:.4f},{nodes[0].lat:.4f}" if nodes else ""
+        label = " ".join(f"{t}={tags[t]}" for t in ("highway", "name", "ref", "note") if t in tags)
+        out.append(f"way/{obj.id} {label}{where}")
+    return out
+
+
 def candidates(
     text: str, names: list[tuple[str, str, str, str]], threshold: float = 80.0, limit: int = 5
 ) -> list[Candidate]:
@@ -122,7 +148,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Check every ``not_in_extract`` row of the build's unresolved list against the extract."""
+    """Check every ``not_in_extract`` (and ``new_road_not_in_extract``) row against the extract."""
     settings = load_settings()
     parser = argparse.ArgumentParser(prog="python -m geocoding.check_unresolved")
     parser.add_argument("--unresolved", type=Path, default=settings.unresolved)
@@ -135,9 +161,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        rows = [r for r in _rows(args.unresolved) if r["reason"] == "not_in_extract"]
+        every = _rows(args.unresolved)
+        rows = [r for r in every if r["reason"] == "not_in_extract"]
         if not args.osm.exists():
             raise PlovdivError(f"{args.osm} does not exist: the OSM extract is needed")
+        new_roads = [r for r in every if r["reason"] == "new_road_not_in_extract"]
+        if new_roads:
+            planned = planned_ways(args.osm)
+            for row in new_roads:
+                print(f"ROAD   {row['record_id']} {row['text']!r}: {row['detail']}")
+            print(f"       the extract's {len(planned)} planned or under-construction highway ways:")
+            for line in planned:
+                print(f"         {line}")
         names = osm_names(args.osm)
         absent: list[dict[str, str]] = []
         for row in rows:

@@ -44,8 +44,9 @@ from shapely.geometry.base import BaseGeometry
 from geo.districts import PLOVDIV_DISTRICTS, assign_districts
 from geo.projection import METRIC_CRS, round_coords, to_metric, to_wgs84
 from geocoding.lookup import GazetteerIndex, Match, Miss
+from geocoding.new_roads import NewRoad, split_places
 from geocoding.normalize import strip_prefix
-from geocoding.segments import Cut, block_between, cut_between, junction_of
+from geocoding.segments import CARRIAGEWAY_M, MAX_GAP_M, Cut, block_between, cut_between, junction_of
 from works.model import PRECISE_PRECISIONS, Location, Precision, WorkRecord
 
 __all__ = [
@@ -72,6 +73,12 @@ CITY_BUFFER_M = 1_000.0
 #: Simplification tolerance (metres) for published lines and polygons.
 SIMPLIFY_M = 1.0
 _ROAD_KINDS = frozenset({"street", "boulevard"})
+#: A planned road is a new link's road only if the stretch between the link's two ends is at
+#: least this share of it (a long planned road that merely passes both places is not the link).
+NEW_ROAD_SPAN = 0.5
+#: A planned road's other carriageway must lie this close (metres) to the chosen one along
+#: this share of its cut to be drawn with it.
+NEW_ROAD_ALONG = 0.8
 _RANK = {p: i for i, p in enumerate(PRECISIONS)}
 
 
@@ -81,7 +88,9 @@ class Unresolved:
 
     text: str
     kind: str
-    reason: str  # not_in_extract | missed | ambiguous | outside_box | no_intersection | no_streets
+    #: not_in_extract | missed | ambiguous | outside_box | no_intersection | no_streets |
+    #: new_road_not_in_extract (a new road whose ends were found, with no planned road between)
+    reason: str
     detail: str = ""
 
 
@@ -278,6 +287,91 @@ class Resolver:
             out.unresolved.append(Unresolved(out.text, "block", cut.reason, cut.detail))
             _fallback_streets(self, out, members)
 
+    def resolve_new_road(self, link: NewRoad) -> PlaceResult:
+        """A NEW road between named places: along a planned road of the extract, or unlocated.
+
+        Why: the places a new link joins are its ends, not the work (``geocoding.new_roads``).
+        The ends are found like any place; the road is a ``planned_road`` row of the gazetteer
+        (``highway=proposed``/``construction``) that comes within ``segments.MAX_GAP_M`` of two
+        ends and whose stretch between them (``segments.cut_between``) is at least
+        :data:`NEW_ROAD_SPAN` of it; the nearest such road wins, and a planned road running
+        alongside it between the same ends (its other carriageway) is drawn with it. The cut is
+        a segment, flagged ``new_road`` (and ``segment_approx`` where the planned road stops
+        short of an end: the extract's clipping). With no planned road, nothing is drawn: the
+        mention is unresolved ``new_road_not_in_extract`` — the bounding roads are never
+        passed off as the work.
+        """
+        out = PlaceResult(text=link.text, kind="new_road")
+        ends: list[tuple[str, Match]] = []
+        for place in link.ends:
+            text = str(place.get("text") or place.get("name") or "")
+            match, miss = self._find(str(place.get("name") or text), str(place.get("kind") or "") or None)
+            if match is None:
+                out.unresolved.append(
+                    _retext(miss, text, str(place.get("kind") or ""), f"end of {link.text}: ")
+                )
+            else:
+                ends.append((text, match))
+        if len(ends) < 2:
+            out.flags.append("new_road_ends_missing")
+            return out
+        geoms = [self.index.geometry(m.rows) for _t, m in ends]
+        planned = [r for r in range(len(self.index.kinds)) if self.index.kinds[r] == "planned_road"]
+        best: tuple[float, int, int, int, Cut] | None = None
+        for i in range(len(ends)):
+            for j in range(i + 1, len(ends)):
+                for r in planned:
+                    road = self.index.metric[r]
+                    gap = max(road.distance(geoms[i]), road.distance(geoms[j]))
+                    if gap > MAX_GAP_M or (best is not None and gap >= best[0]):
+                        continue
+                    cut = cut_between(road, geoms[i], geoms[j])
+                    if isinstance(cut, Cut) and cut.geometry.length >= NEW_ROAD_SPAN * road.length:
+                        best = (gap, r, i, j, cut)
+        names = " – ".join(t for t, _m in ends)
+        if best is None:
+            out.flags.append("new_road_not_in_extract")
+            out.unresolved.append(
+                Unresolved(
+                    link.text,
+                    "new_road",
+                    "new_road_not_in_extract",
+                    f"no highway=proposed/construction way runs between {names}: those are the new "
+                    "road's ends, not the work, and are not drawn",
+                )
+            )
+            return out
+        _gap, row, i, j, cut = best
+        rows, pieces = [row], [cut.geometry]
+        for r in planned:
+            if r == row:
+                continue
+            other = cut_between(self.index.metric[r], geoms[i], geoms[j])
+            if (
+                isinstance(other, Cut)
+                and other.geometry.length > 0
+                and other.geometry.intersection(cut.geometry.buffer(CARRIAGEWAY_M)).length
+                >= NEW_ROAD_ALONG * other.geometry.length
+            ):
+                rows.append(r)
+                pieces.append(other.geometry)
+        out.geometry = _combine(pieces)
+        out.precision = "segment"
+        refs = self.index.osm_refs(rows)
+        road_name = str(self.index.names[row])
+        out.sources.extend(refs)
+        out.matched.append(road_name)
+        out.score = 100.0
+        (start, _ms), (end, _me) = ends[i], ends[j]
+        out.flags.extend(["new_road", f"new_road: {road_name} ({', '.join(refs)}) between {start} and {end}"])
+        out.flags.extend(cut.flags)
+        for note in cut.notes:
+            note = note.replace("the start bound", start).replace("the end bound", end)
+            out.flags.append(f"{cut.flags[0] if cut.flags else 'segment'}: {note}")
+        for _t, m in (ends[i], ends[j]):
+            self._add_sources(out, m)
+        return self._inside_city(out)
+
     def _inside_city(self, out: PlaceResult) -> PlaceResult:
         """Clip to the city (+1 km); a place wholly outside becomes unresolved ``outside_box``."""
         if out.geometry is None or self.city is None:
@@ -305,14 +399,18 @@ class Resolver:
         Reads ``places`` (the register's JSON form) and ``districts``; see :meth:`assign` for
         the districts the result gets.
         """
-        return self._resolve(props.get("places") or [], props.get("districts") or [])
+        return self._resolve(
+            props.get("places") or [], props.get("districts") or [], str(props.get("name") or "")
+        )
 
     def resolve_work(self, record: WorkRecord) -> RecordGeocode:
-        """:meth:`resolve_record` for a domain record (its ``places`` and ``districts``)."""
-        return self._resolve([place.as_dict() for place in record.places], record.districts)
+        """:meth:`resolve_record` for a domain record (its ``places``, ``districts`` and name)."""
+        return self._resolve([place.as_dict() for place in record.places], record.districts, record.name)
 
-    def _resolve(self, places: Sequence[Mapping[str, Any]], districts: Sequence[str]) -> RecordGeocode:
-        result = self._resolve_places(places, districts)
+    def _resolve(
+        self, places: Sequence[Mapping[str, Any]], districts: Sequence[str], name: str = ""
+    ) -> RecordGeocode:
+        result = self._resolve_places(places, districts, name)
         known = set(PLOVDIV_DISTRICTS.values())
         result.place_districts = [
             name
@@ -323,8 +421,13 @@ class Resolver:
         ]
         return result
 
-    def _resolve_places(self, places: Sequence[Mapping[str, Any]], districts: Sequence[str]) -> RecordGeocode:
-        results = [self.resolve_place(p) for p in places]
+    def _resolve_places(
+        self, places: Sequence[Mapping[str, Any]], districts: Sequence[str], name: str = ""
+    ) -> RecordGeocode:
+        link, rest = split_places(name, places)
+        results = [self.resolve_place(p) for p in rest]
+        if link is not None:
+            results.insert(0, self.resolve_new_road(link))
         unresolved = [u for r in results for u in r.unresolved]
         flags = sorted({f for r in results for f in r.flags})
         located = [r for r in results if r.precision in LOCATED and r.geometry is not None]

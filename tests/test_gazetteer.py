@@ -20,7 +20,6 @@ from geocoding.gazetteer import (
     COLUMNS,
     KINDS,
     NO_KEY_KINDS,
-    UNNAMED_NAMES,
     build_gazetteer,
     load_gazetteer,
     save_gazetteer,
