@@ -1,18 +1,23 @@
 """The register's geometry against hand-checked records (tests/data/labelled_geometry.csv).
 
-Measured on the published register built from the 2023-01-02 extract (issue #13):
-104 records — right 99 (95.2%), approximate 5, wrong 0, missing 0 (before the unnamed
-under/overpasses beside a landmark, the children's railway and the school type word: right 94,
-wrong 2, missing 3). The five approximate ones are extract gaps: ул. „Кукуш“ and ул. „Даме
-Груев“ stop 136–147 m short of надлез „Родопи“, бул. „Северен“ short of ул. „Победа“,
-Индустриална short of Кукленско шосе, and бул. „Свобода“ takes a separate way of its name.
-The floors are that level.
+Measured on the published register built from the 2023-01-02 extract (issues #13, 13d):
+104 records — right 100 (96.2%), approximate 4, wrong 0, missing 0 (99 before issue 13d, when
+бул. „Свобода“ also took the separate residential way „Свобода“; right 94, wrong 2, missing 3
+before the unnamed under/overpasses beside a landmark, the children's railway and the school
+type word). The four approximate ones are extract gaps: ул. „Кукуш“ and ул. „Даме Груев“ stop
+136–147 m short of надлез „Родопи“, бул. „Северен“ short of ул. „Победа“, Индустриална short of
+Кукленско шосе. The floors are that level.
 
 A second, independent set (tests/data/labelled_geometry_independent.csv, 50 records not in the
 first, seed 20240531, labelled by a checker who chose the expected objects from the sentence
 before looking at the record) measured right 46 (92.0%), approximate 3, wrong 1 on first
-reading: the ring-road section between Асеновградско шосе and Скобелева майка drawn as the two
-places at its ends. Its floors are that level until the classes it found are fixed.
+reading; after issue 13d right 48 (96.0%), approximate 1, wrong 0, missing 1. The ring-road
+section between Асеновградско шосе and Скобелева майка is drawn along the proposed ring road
+(ref 56), not as its two ends; бул. „Свобода“ №19-31 drops the residential „Свобода“. Line
+109's new link Тракия – Южен is missing on purpose: the extract holds no planned road between
+its ends (new_road_not_in_extract), and its two whole boulevards are not the work. The
+approximate one (line 115, "Изграждане на бул. „6-ти септември“") is a mis-read record, not a
+geometry class. Its floors are that level.
 """
 
 from __future__ import annotations
@@ -32,11 +37,11 @@ from geocoding.evaluate_geometry import (
 from tests.geo_fixtures import PBF, needs_extract
 from works.settings import load_settings
 
-RIGHT_FLOOR = 0.95
+RIGHT_FLOOR = 0.96
 WRONG_CEILING = 0.0
 INDEPENDENT = DEFAULT_LABELS.with_name("labelled_geometry_independent.csv")
 #: (labels, right floor, wrong ceiling) for each set.
-SETS = [(DEFAULT_LABELS, RIGHT_FLOOR, WRONG_CEILING), (INDEPENDENT, 0.92, 0.02)]
+SETS = [(DEFAULT_LABELS, RIGHT_FLOOR, WRONG_CEILING), (INDEPENDENT, 0.96, 0.0)]
 
 
 def test_the_independent_set_shares_no_record_with_the_first() -> None:
