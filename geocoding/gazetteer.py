@@ -392,6 +392,22 @@ def _row(
 
 def _components(ways: list[_Way]) -> list[list[_Way]]:
     """Group ways that share a node (union-find): one group per physical bridge/tunnel."""
+    seen: dict[int, int] = {}
+    links = []
+    for i, way in enumerate(ways):
+        for ref in way.refs:
+            j = seen.setdefault(ref, i)
+            if j != i:
+                links.append((i, j))
+    return _linked_groups(ways, links)
+
+
+def _linked_groups(ways: list[_Way], links: Iterable[tuple[int, int]]) -> list[list[_Way]]:
+    """Union-find: the groups of ``ways`` joined by ``links`` (index pairs), in input order.
+
+    Why one helper: ways join into one object by a shared node (a bridge's parts) or by
+    distance (a street's pieces); only what links them differs.
+    """
     parent = list(range(len(ways)))
 
     def find(i: int) -> int:
@@ -400,12 +416,9 @@ def _components(ways: list[_Way]) -> list[list[_Way]]:
             i = parent[i]
         return i
 
-    seen: dict[int, int] = {}
-    for i, way in enumerate(ways):
-        for ref in way.refs:
-            j = seen.setdefault(ref, i)
-            if j != i:
-                parent[find(i)] = find(j)
+    for i, j in links:
+        if find(i) != find(j):
+            parent[find(i)] = find(j)
     groups: dict[int, list[_Way]] = defaultdict(list)
     for i, way in enumerate(ways):
         groups[find(i)].append(way)
@@ -485,22 +498,13 @@ def _street_rows(group: list[_Way]) -> list[_Row]:
 def _near_clusters(ways: list[_Way], distance_m: float) -> list[list[_Way]]:
     """Single-linkage groups of ways closer than *distance_m* (metric lines), in input order."""
     metric = [w.metric if w.metric is not None else w.line for w in ways]
-    parent = list(range(len(ways)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(ways)):
-        for j in range(i + 1, len(ways)):
-            if find(i) != find(j) and metric[i].distance(metric[j]) <= distance_m:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[_Way]] = defaultdict(list)
-    for i, way in enumerate(ways):
-        groups[find(i)].append(way)
-    return list(groups.values())
+    links = (
+        (i, j)
+        for i in range(len(ways))
+        for j in range(i + 1, len(ways))
+        if metric[i].distance(metric[j]) <= distance_m
+    )
+    return _linked_groups(ways, links)
 
 
 def _streets_bridges_tunnels(ways: list[_Way], progress: bool) -> list[_Row]:

@@ -82,14 +82,28 @@ NEW_ROAD_ALONG = 0.8
 _RANK = {p: i for i, p in enumerate(PRECISIONS)}
 
 
+#: Why a place mention has no geometry (``data/unresolved.csv``'s ``reason``):
+#: ``new_road_not_in_extract`` is a new road whose ends were found with no planned road between.
+UNRESOLVED_REASONS = frozenset(
+    {
+        "not_in_extract",
+        "missed",
+        "ambiguous",
+        "outside_box",
+        "no_intersection",
+        "no_streets",
+        "new_road_not_in_extract",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Unresolved:
     """A place mention (or part of one) that could not be located, and why."""
 
     text: str
     kind: str
-    #: not_in_extract | missed | ambiguous | outside_box | no_intersection | no_streets |
-    #: new_road_not_in_extract (a new road whose ends were found, with no planned road between)
+    #: one of :data:`UNRESOLVED_REASONS`
     reason: str
     detail: str = ""
 

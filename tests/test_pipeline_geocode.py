@@ -17,20 +17,13 @@ import shapely
 from shapely.geometry import shape
 
 from geo.projection import to_metric
+from geocoding.resolve import UNRESOLVED_REASONS
 from pipeline.cli import main
 from tests.geo_fixtures import PBF, needs_extract
 
 REPO = Path(__file__).resolve().parents[1]
 PRECISIONS = {"facility", "segment", "street", "area", "neighbourhood", "district", "city", "none"}
-REASONS = {
-    "not_in_extract",
-    "missed",
-    "ambiguous",
-    "outside_box",
-    "no_intersection",
-    "no_streets",
-    "new_road_not_in_extract",
-}
+REASONS = UNRESOLVED_REASONS
 #: Measured on the 2023-01-02 extract, reviews applied, over every feature (the records taken
 #: off the map too): 167 of 216 place-naming records (77.3%; the build's summary, public works
 #: only, says 161 of 206, 78.2%). Most of the rest name places absent from the extract (README);

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from geocoding.resolve import UNRESOLVED_REASONS
 from works.settings import load_settings
 
 HAND = Path(__file__).parent / "data" / "unresolved_reasons.csv"
@@ -32,15 +33,7 @@ def _rows(path: Path) -> dict[tuple[str, str], str]:
 def test_hand_list_is_well_formed() -> None:
     hand = _rows(HAND)
     assert len(hand) >= 40
-    assert set(hand.values()) <= {
-        "not_in_extract",
-        "missed",
-        "ambiguous",
-        "outside_box",
-        "no_intersection",
-        "no_streets",
-        "new_road_not_in_extract",
-    }
+    assert set(hand.values()) <= UNRESOLVED_REASONS
 
 
 def test_built_reasons_match_the_hand_checked_list() -> None:
