@@ -30,9 +30,12 @@ def real_records(real_report: Path):
 DASHBOARD_FIXTURES = Path(__file__).parent / "data" / "dashboard"
 
 
-@pytest.fixture
-def register(tmp_path: Path):
-    """The dashboard's register loaded from the hand-made fixtures, with no pins and no geocoder."""
+def load_fixture_register(tmp_path: Path):
+    """The dashboard's register loaded from the hand-made fixtures, with no pins and no geocoder.
+
+    A function as well as the ``register`` fixture: some tests load it twice (two processes'
+    views of one register).
+    """
     from dashboard.data import load_register
 
     return load_register(
@@ -43,6 +46,12 @@ def register(tmp_path: Path):
         str(tmp_path / "none.sqlite"),
         "none",
     )
+
+
+@pytest.fixture
+def register(tmp_path: Path):
+    """:func:`load_fixture_register` as a fixture."""
+    return load_fixture_register(tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,8 @@ from unittest import mock
 import streamlit_folium
 
 from dashboard import folium_component
-from dashboard.data import load_register
 from dashboard.map_view import component_args, project_map, show_map
+from tests.conftest import load_fixture_register
 
 FIXTURES = Path(__file__).parent / "data" / "dashboard"
 _HEX = re.compile(r"[0-9a-f]{32}")
@@ -40,14 +40,7 @@ def test_the_installed_streamlit_folium_is_the_one_the_adapter_mirrors() -> None
 
 def test_component_args_are_st_folium_s(tmp_path: Path) -> None:
     """Every argument the adapter computes is the one ``st_folium`` passes its component."""
-    register = load_register(
-        str(FIXTURES / "projects.geojson"),
-        0.0,
-        str(FIXTURES / "districts.geojson"),
-        0.0,
-        str(tmp_path / "none.sqlite"),
-        "none",
-    )
+    register = load_fixture_register(tmp_path)
     ours = component_args(project_map(register.records, register.districts, "bg"), "main_map")
     theirs: dict = {}
     with mock.patch.object(streamlit_folium, "_component_func", lambda **kw: theirs.update(kw)):

@@ -30,6 +30,7 @@ from dashboard.page import district_label, selected_rows
 from dashboard.structure import Titles, outline_tree, structure_html, structure_tree, tree_rows
 from dashboard.tables import unlocated_frame
 from dashboard.works_list import compose_works_list, works_list_html
+from tests.conftest import load_fixture_register
 
 FIXTURES = Path(__file__).parent / "data" / "dashboard"
 #: A two-feature offline basemap (a street and a park).
@@ -54,14 +55,7 @@ BASEMAP = {
 
 
 def _register(tmp_path: Path):
-    return load_register(
-        str(FIXTURES / "projects.geojson"),
-        0.0,
-        str(FIXTURES / "districts.geojson"),
-        0.0,
-        str(tmp_path / "none.sqlite"),
-        "none",
-    )
+    return load_fixture_register(tmp_path)
 
 
 #: Filter states no session has seen: each composed from the pieces must equal a fresh build.
