@@ -17,7 +17,6 @@ from dashboard import folium_component
 from dashboard.map_view import component_args, project_map, show_map
 from tests.conftest import load_fixture_register
 
-FIXTURES = Path(__file__).parent / "data" / "dashboard"
 _HEX = re.compile(r"[0-9a-f]{32}")
 
 
