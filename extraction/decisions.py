@@ -31,6 +31,7 @@ from extraction.sentences import Sentence
 
 __all__ = [
     "WorkDecision",
+    "decide_item",
     "decide_mention",
     "decide_place_less",
     "goal_status",
@@ -137,6 +138,19 @@ def decide_place_less(sentence: Sentence, previous_text: str) -> WorkDecision | 
     clause = text
     if not category_cues(clause) and _reference("back_reference").search(clause):
         clause = f"{clause} {previous_text}"  # "стартира същия проект …": the one before
+    return WorkDecision(status, clause)
+
+
+def decide_item(title: str, text: str, listed: WorkDecision) -> WorkDecision:
+    """One item of a place-less list under one action (`extraction.items`).
+
+    Its own stage cue decides its stage ("разработени аудиоклипове"), else the list's; what it
+    is comes from its own words, and only when they name no category from the sentence's.
+    """
+    status = listed.status
+    if any(not c.weak for c in status_cues(text)):
+        status = decide_status([("clause", text)])
+    clause = title if category_cues(title) else listed.clause
     return WorkDecision(status, clause)
 
 

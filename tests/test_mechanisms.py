@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from extraction import extract_projects, parse_outline
+from extraction.items import list_items
 from extraction.records import thing_at_place
 from extraction.rules import decide_status, describes, is_narrative
 
@@ -123,3 +124,54 @@ def test_list_items_that_only_describe(item: str, expected: bool) -> None:
 )
 def test_title_of_a_work_the_place_only_locates(before: str, expected: str | None) -> None:
     assert thing_at_place(before) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Works listed under one action, each with or without its own stage word.
+        (
+            "Изработени са брошура за рециклиране, два видеоклипа и мобилно приложение.",
+            ["Брошура за рециклиране", "Два видеоклипа", "Мобилно приложение"],
+        ),
+        (
+            "Проведени са обучения на домоуправители (по едно в квартал) с експерти, отпечатани "
+            "плакати, радиоспотове.",
+            ["Обучения на домоуправители с експерти", "Плакати", "Радиоспотове"],
+        ),
+        (
+            "Нашите постановки са – Зимна приказка, Пролетен бал, есенните четения.",
+            ["Зимна приказка", "Пролетен бал", "Есенните четения"],
+        ),
+        # Partners, participants and channels are not works (guide §5.7).
+        ("Проведени са срещи с кметовете, експертите и гражданите.", []),
+        ("Подписано е споразумение с Общината, ТПК-Пловдив, местни фирми и сдружения.", []),
+        # One thing, or a clause after the action: no list of works.
+        ("Закупени са 12 нови автобуса.", []),
+        ("Целта е до края на годината да бъдат обновени три площада, две градинки и една алея.", []),
+        ("Ще се ремонтират покривите и ще се сменят прозорците.", []),
+        ("Осигурени са таблети за ученици и учители.", []),
+    ],
+)
+def test_list_items_under_one_action(sentence: str, expected: list[str]) -> None:
+    assert [item.title for item in list_items(sentence)] == expected
+
+
+LIST = """\tОТЧЕТ
+
+\tПРИОРИТЕТ 1. ГРАД
+
+\tМярка 1.4. Въздух
+
+\tИнформиране на гражданите за чистотата на въздуха.
+\tКампанията започна през пролетта.
+\tИзработени са листовки за отоплението, заснети видеоклипове, проведен е концерт в парка.
+"""
+
+
+def test_each_listed_work_is_its_own_record() -> None:
+    recs = extract_projects(parse_outline(LIST))
+    names = {r.name: r for r in recs}
+    assert {"Листовки за отоплението", "Видеоклипове", "Концерт в парка"} <= set(names)
+    assert "culture" in names["Концерт в парка"].categories  # its own words say what it is
+    assert all(names[n].status == "completed" for n in ("Листовки за отоплението", "Концерт в парка"))
