@@ -11,15 +11,15 @@ continues a preposition's phrase stays with the item before it. The patterns are
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 from typing import Any
 
 from extraction.lemmas import lemma, tokens
 from extraction.lexicon import load_rules, rule_pattern
-from extraction.rules import status_cues
+from extraction.rules import CueMatch, status_cues
 
-__all__ = ["ListItem", "list_items"]
+__all__ = ["ListItem", "list_items", "stage_object"]
 
 #: Auxiliaries and the conjunction an item may open with before its own words.
 _AUX = frozenset({"са", "е", "бяха", "беше", "бе", "били", "и"})
@@ -62,9 +62,10 @@ def _blank_brackets(text: str) -> str:
     return "".join(out)
 
 
-def _region(text: str) -> tuple[int, int] | None:
+def _region(text: str) -> tuple[int, int, str] | None:
     """Where the list stands: from the stage cue that opens the sentence ("Изработени са …"),
-    or after a copula and a dash ("… са – А, Б, В"), to the first clause that qualifies it."""
+    or after a copula and a dash ("… са – А, Б, В"), to the first clause that qualifies it; and
+    the text with its brackets blanked."""
     lead = _pattern("lead").search(text)
     cues = status_cues(text)
     if lead is not None:
@@ -77,9 +78,10 @@ def _region(text: str) -> tuple[int, int] | None:
         start = cues[0].start
     else:
         return None
-    stop = _pattern("stop").search(_blank_brackets(text), start)
+    blanked = _blank_brackets(text)
+    stop = _pattern("stop").search(blanked, start)
     end = stop.start() if stop else len(text)
-    return start, len(text[:end].rstrip(" .")) if end == len(text) else end
+    return start, len(text[:end].rstrip(" .")) if end == len(text) else end, blanked
 
 
 def _split(part: str, offset: int, blanked: str) -> list[tuple[int, int]]:
@@ -134,22 +136,32 @@ def _opens_with_action(item: str) -> bool:
     return cue is not None or (len(words) > 1 and _is_participle(words[0].strip(",")))
 
 
-def _own_words(item: str) -> str:
+def _own_words(item: str, cues: list[CueMatch] | None = None) -> str:
     """The item without the stage cue and auxiliaries it opens with ("разработени аудиоклипове").
 
     A cue of more than two words may hold the thing itself ("проведени са информационни
-    срещи" is a step cue): only its first word, the verb, is dropped then."""
-    text = item.strip(" ,–-")
-    while text:
-        cue = next((c for c in status_cues(text) if c.start == 0), None)
-        first = text.split(maxsplit=1)
+    срещи" is a step cue): only its first word, the verb, is dropped then. The cues are found
+    once, in the whole item (`cues`: already found, offsets in `item`)."""
+    text = item.lstrip(" ,–-")
+    shift = len(item) - len(text)
+    text = text.rstrip(" ,–-")
+    found = status_cues(text) if cues is None else [c for c in cues if c.start >= shift]
+    starts = {c.start - (0 if cues is None else shift): c for c in found}
+    pos = 0
+    while pos < len(text):
+        first = text[pos:].split(maxsplit=1)
+        if not first:
+            break
+        cue = starts.get(pos)
+        word_end = pos + len(first[0])
         if cue is not None and len(cue.text.split()) <= 2:
-            text = text[cue.end :].strip()
+            pos = pos + len(cue.text)
         elif cue is not None or first[0].casefold() in _AUX or (len(first) > 1 and _is_participle(first[0])):
-            text = first[1].strip() if len(first) > 1 else ""
+            pos = word_end
         else:
             break
-    return text
+        pos += len(text[pos:]) - len(text[pos:].lstrip())
+    return text[pos:].strip()
 
 
 def _is_thing(words: str) -> bool:
@@ -198,8 +210,7 @@ def list_items(text: str) -> list[ListItem]:
     region = _region(text)
     if region is None:
         return []
-    start, end = region
-    blanked = _blank_brackets(text)
+    start, end, blanked = region
     parts = _split(text[start:end], start, blanked)
     # Only the last part's "и" joins list items ("А, Б и В"); a lone part splits only at a
     # repeated head ("X на А и X на Б").
@@ -219,3 +230,16 @@ def list_items(text: str) -> list[ListItem]:
         items.append(ListItem(own[:1].upper() + own[1:], raw))
         phrase = _opens_phrase(own)
     return items if len(items) > 1 else []
+
+
+@lru_cache(maxsize=4096)
+def stage_object(text: str) -> str:
+    """The words after a sentence's first stage cue, its stage words dropped: the object the
+    action is done to ("Приет е правилник за дейността" → "правилник за дейността"), "" when the
+    sentence states no stage. Its head says what the work is (`rules.head_categories`)."""
+    cues = status_cues(text)
+    if not cues:
+        return ""
+    start = cues[0].start  # the sentence's cues, moved to the object's offsets: no new scan
+    moved = [replace(c, start=c.start - start, end=c.end - start) for c in cues]
+    return _own_words(text[start:], moved)
