@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from extraction.clauses import Clause, status_scopes
+from extraction.items import stage_object
 from extraction.lexicon import rule_pattern
 from extraction.mentions import Mention
 from extraction.places import PlaceMention
@@ -22,6 +23,7 @@ from extraction.rules import (
     decide_categories,
     decide_status,
     describes,
+    head_categories,
     is_locator,
     is_narrative,
     status_cues,
@@ -31,6 +33,7 @@ from extraction.sentences import Sentence
 
 __all__ = [
     "WorkDecision",
+    "decide_item",
     "decide_mention",
     "decide_place_less",
     "goal_status",
@@ -64,6 +67,9 @@ class WorkDecision:
     noun_texts: tuple[str, ...] = ()
     context: str = ""
     locator: bool = False
+    #: The work's own noun phrase (a listed item, an initiative's title, the object of a
+    #: place-less sentence): its head decides the categories when it names one.
+    head: str = ""
 
 
 def _reference(name: str) -> re.Pattern[str]:
@@ -77,8 +83,9 @@ def points_back(text: str) -> bool:
 
 
 def says_what(text: str) -> bool:
-    """Does the text name what a work is (a category cue or a work noun)?"""
-    return bool(category_cues(text) or work_noun(text))
+    """Does the text name what a work is (a category cue, a work noun, or a head noun that says
+    what a work is: "Приет е правилник …" is a work of its own, not a remark on the one before)?"""
+    return bool(category_cues(text) or work_noun(text) or head_categories(stage_object(text)))
 
 
 def is_remark(sentence: Sentence) -> bool:
@@ -137,7 +144,20 @@ def decide_place_less(sentence: Sentence, previous_text: str) -> WorkDecision | 
     clause = text
     if not category_cues(clause) and _reference("back_reference").search(clause):
         clause = f"{clause} {previous_text}"  # "стартира същия проект …": the one before
-    return WorkDecision(status, clause)
+    return WorkDecision(status, clause, head=stage_object(text))
+
+
+def decide_item(title: str, text: str, listed: WorkDecision) -> WorkDecision:
+    """One item of a place-less list under one action (`extraction.items`).
+
+    Its own stage cue decides its stage ("разработени аудиоклипове"), else the list's; what it
+    is comes from its own words, and only when they name no category from the sentence's.
+    """
+    status = listed.status
+    if any(not c.weak for c in status_cues(text)):
+        status = decide_status([("clause", text)])
+    clause = title if category_cues(title) else listed.clause
+    return WorkDecision(status, clause, head=title)
 
 
 def decide_mention(
@@ -172,7 +192,10 @@ def decide_mention(
     if mention.is_initiative:
         words = f"{display} {words}"  # "Доклад „…“", "Център за видеонаблюдение"
     locator = mention.host is not None or (is_locator(clause.prefix) and bool(category_cues(words)))
-    return WorkDecision(status, words, (clause.before, clause.after, clause.prefix), clause.prefix, locator)
+    head = display if mention.is_initiative else ""
+    return WorkDecision(
+        status, words, (clause.before, clause.after, clause.prefix), clause.prefix, locator, head
+    )
 
 
 def work_categories(
@@ -191,4 +214,6 @@ def work_categories(
     place_text = "" if decision.locator else " ".join(p.display for p in places)
     kinds = [] if decision.locator else [p.kind for p in places]
     goal = goal_text if (places or name is None) else ""
-    return decide_categories(decision.clause, kinds, goal, measure, decision.context, place_text)
+    return decide_categories(
+        decision.clause, kinds, goal, measure, decision.context, place_text, decision.head
+    )

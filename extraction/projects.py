@@ -38,6 +38,7 @@ from __future__ import annotations
 from extraction.clauses import clause_districts, clauses_of
 from extraction.decisions import (
     WorkDecision,
+    decide_item,
     decide_mention,
     decide_place_less,
     goal_status,
@@ -48,6 +49,7 @@ from extraction.decisions import (
     sentence_status,
     work_categories,
 )
+from extraction.items import list_items
 from extraction.mentions import Facilities, SentenceMentions, find_mentions, goal_context, named_facilities
 from extraction.outline import Outline
 from extraction.places import PlaceMention
@@ -174,10 +176,17 @@ class _GoalWorks:
         decision = decide_place_less(sent, previous_text)
         if decision is None:
             return
-        draft = WorkDraft(
-            [], decision, sent.line, sent.text, districts, short(sent.text), sent.end_line, key_name=""
-        )
-        self._add(draft)
+        items = list_items(sent.text)
+        if items:
+            # One work per listed item, each decided from its own words first (§2.3, §5.7).
+            for item in items:
+                own = decide_item(item.title, item.text, decision)
+                self._add(WorkDraft([], own, sent.line, sent.text, districts, item.title, sent.end_line))
+        else:
+            draft = WorkDraft(
+                [], decision, sent.line, sent.text, districts, short(sent.text), sent.end_line, key_name=""
+            )
+            self._add(draft)
         # The goal's last record, as it always was (the sentence's own unless its words repeat
         # an earlier sentence of the report).
         self._last_sentence_record = (self.records[-1], sent.paragraph)

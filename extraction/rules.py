@@ -354,6 +354,67 @@ def _category_cues(text: str) -> tuple[str, ...]:
     return tuple(name for name, cues in _weak_table().items() if cues.found(text, low))
 
 
+#: Characters of a work's noun phrase read for its head's categories.
+_HEAD_WINDOW = 160
+
+
+@cache
+def _head_table() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    table = load_rules("categories").get("head", {})
+    lemmas = {name: frozenset(words) for name, words in table.get("lemmas", {}).items()}
+    return frozenset(table.get("stop", [])), lemmas
+
+
+def head_phrase(text: str) -> str:
+    """The words of `text` up to its first preposition, conjunction, quoted name or punctuation:
+    the head of the noun phrase it opens ("Концерт" of "Концерт в парка", "Проект" of "Проект
+    „Патронажна грижа“": a name's words say what it is called, not what it is)."""
+    stop, _ = _head_table()
+    words: list[str] = []
+    for word in text.split():
+        if word.casefold() in stop or not word[:1].isalnum():
+            break
+        words.append(word.rstrip(",;:.–"))
+        if not word[-1:].isalnum():
+            break
+    return " ".join(words)
+
+
+def head_categories(phrase: str) -> list[str]:
+    """The categories the head of a work's noun phrase names (see `_head_categories`)."""
+    return list(_head_categories(phrase))
+
+
+@lru_cache(maxsize=4096)
+def _head_categories(phrase: str) -> tuple[str, ...]:
+    """The categories the head of a work's noun phrase names (`head_phrase`): a category's own
+    cue found where the head stands — matched on the whole phrase, so a cue that reads what
+    follows still can ("детски площадки в детските градини" is no park) — and the nouns that say
+    what a work is only as its head (`[head]` in `rules/categories.toml`). Weak cues (an
+    audience, a memorandum) never decide here."""
+    # The head and what follows it closely are enough: a cue's look-ahead reads a few words on.
+    # (No purpose or organisation to blank: the head ends before "за", "с" or a quoted name.)
+    text = phrase[:_HEAD_WINDOW]
+    head = head_phrase(text)
+    if not head:
+        return ()
+    start = text.index(head)
+    end = start + len(head)
+    low = lowered(text)
+    words = word_lemmas(lowered(head))
+    cats: list[str] = []
+    for name, _, _, cues in _category_table():
+        found = any(
+            pat is not None and any(start <= m.start() < end for m in pat.finditer(subject))
+            for pat, subject in ((cues.folded, low), (cues.exact, text))
+        )
+        if found or not cues.lemmas.isdisjoint(words):
+            cats.append(name)
+    _, lemmas = _head_table()
+    cats += [name for name, nouns in lemmas.items() if not nouns.isdisjoint(words) and name not in cats]
+    return tuple(cats)
+
+
 def decide_categories(
     clause: str,
     place_kinds: list[str],
@@ -361,25 +422,31 @@ def decide_categories(
     measure: str,
     context: str = "",
     place_text: str = "",
+    head: str = "",
 ) -> list[str]:
     """Categories of one work from its clause, its places, its goal and its measure.
 
     `context` is the sentence text before the work: an exclusive category named there (the
     cameras of "монтирани са камери в парк A, на пл. B …") applies to every work of the list.
     `place_text` (the place names) adds its cues and place kinds only when no exclusive category
-    was found: a camera in "парк A" is not a park work.
+    was found: a camera in "парк A" is not a park work. `head` is the work's own noun phrase:
+    when its head names a category, that decides (`head_categories`).
     """
     table = _category_table()
+    order = [name for name, _, _, _ in table]
     exclusive = {name for name, excl, _, _ in table if excl}
     weak_kinds = set(load_rules("categories").get("address_categories", []))
     sole = _sole_category(clause)
     if sole:
         return [sole]
+    by_head = head_categories(head)
+    if by_head:
+        return sorted(set(by_head), key=order.index)
     cats = category_cues(clause)
     if set(cats) & exclusive:
         # Named only among the parts the work includes, an exclusive category does not count.
-        head = category_cues(_components().sub(" ", clause))
-        cats = [c for c in cats if c not in exclusive or c in head]
+        main = category_cues(_components().sub(" ", clause))
+        cats = [c for c in cats if c not in exclusive or c in main]
         if set(cats) & exclusive:
             return cats
     from_context = [c for c in category_cues(context) if c in exclusive and c not in cats]
@@ -397,7 +464,6 @@ def decide_categories(
         cats = [load_rules("categories")["measure_default"].get(measure, "other")]
     if len(set(cats)) > 1 and "other" in cats:
         cats = [c for c in cats if c != "other"]  # "other" is what nothing else is
-    order = [name for name, _, _, _ in table]
     return sorted(set(cats), key=order.index)
 
 

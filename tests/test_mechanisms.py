@@ -8,8 +8,16 @@ from __future__ import annotations
 import pytest
 
 from extraction import extract_projects, parse_outline
+from extraction.items import list_items
 from extraction.records import thing_at_place
-from extraction.rules import decide_status, describes, is_narrative
+from extraction.rules import (
+    decide_categories,
+    decide_status,
+    describes,
+    head_categories,
+    head_phrase,
+    is_narrative,
+)
 
 MINI = """\tОТЧЕТ
 
@@ -123,3 +131,102 @@ def test_list_items_that_only_describe(item: str, expected: bool) -> None:
 )
 def test_title_of_a_work_the_place_only_locates(before: str, expected: str | None) -> None:
     assert thing_at_place(before) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Works listed under one action, each with or without its own stage word.
+        (
+            "Изработени са брошура за рециклиране, два видеоклипа и мобилно приложение.",
+            ["Брошура за рециклиране", "Два видеоклипа", "Мобилно приложение"],
+        ),
+        (
+            "Проведени са обучения на домоуправители (по едно в квартал) с експерти, отпечатани "
+            "плакати, радиоспотове.",
+            ["Обучения на домоуправители с експерти", "Плакати", "Радиоспотове"],
+        ),
+        (
+            "Нашите постановки са – Зимна приказка, Пролетен бал, есенните четения.",
+            ["Зимна приказка", "Пролетен бал", "Есенните четения"],
+        ),
+        # Partners, participants and channels are not works (guide §5.7).
+        ("Проведени са срещи с кметовете, експертите и гражданите.", []),
+        ("Подписано е споразумение с Общината, ТПК-Пловдив, местни фирми и сдружения.", []),
+        # One thing, or a clause after the action: no list of works.
+        ("Закупени са 12 нови автобуса.", []),
+        ("Целта е до края на годината да бъдат обновени три площада, две градинки и една алея.", []),
+        ("Ще се ремонтират покривите и ще се сменят прозорците.", []),
+        ("Осигурени са таблети за ученици и учители.", []),
+    ],
+)
+def test_list_items_under_one_action(sentence: str, expected: list[str]) -> None:
+    assert [item.title for item in list_items(sentence)] == expected
+
+
+LIST = """\tОТЧЕТ
+
+\tПРИОРИТЕТ 1. ГРАД
+
+\tМярка 1.4. Въздух
+
+\tИнформиране на гражданите за чистотата на въздуха.
+\tКампанията започна през пролетта.
+\tИзработени са листовки за отоплението, заснети видеоклипове, проведен е концерт в парка.
+"""
+
+
+def test_each_listed_work_is_its_own_record() -> None:
+    recs = extract_projects(parse_outline(LIST))
+    names = {r.name: r for r in recs}
+    assert {"Листовки за отоплението", "Видеоклипове", "Концерт в парка"} <= set(names)
+    assert names["Концерт в парка"].categories == ["culture"]  # its head says what it is, not the venue
+    assert all(names[n].status == "completed" for n in ("Листовки за отоплението", "Концерт в парка"))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "head", "expected"),
+    [
+        # The head decides; the venue, topic or audience after it does not.
+        ("Концерт на открито в Лятната градина", "Концерт", ["culture"]),
+        ("преговори с няколко спортни клуба за общ турнир", "преговори", ["other"]),
+        ("правилник за работата на комисията по спорт", "правилник", ["planning"]),
+        ("Изложба „Старите мостове на града“", "Изложба", ["culture"]),
+        # A cue that reads what follows it still can: playgrounds in kindergartens are no park.
+        ("30 детски площадки в 12 детски градини", "30 детски площадки", []),
+        # A generic head (an action, a project by name) says nothing: the wider text decides.
+        ("ремонт на покрива на читалището", "ремонт", []),
+        ("Проект „Зелени дворове“", "Проект", []),
+        # A weak cue (a memorandum) never decides as a head.
+        ("меморандум с две фирми за споделени велосипеди", "меморандум", []),
+    ],
+)
+def test_the_head_of_a_work_says_what_it_is(phrase: str, head: str, expected: list[str]) -> None:
+    assert head_phrase(phrase) == head
+    assert head_categories(phrase) == expected
+
+
+def test_head_first_then_the_sentence() -> None:
+    # Found in the head, the category decides alone; a generic head leaves the sentence to decide.
+    assert decide_categories("Фестивал на улицата с нова настилка", [], "", "1.1", head="Фестивал") == [
+        "culture"
+    ]
+    assert decide_categories("ремонт на настилката", [], "", "1.1", head="ремонт на настилката") == ["road"]
+
+
+HEAD = """\tОТЧЕТ
+
+\tПРИОРИТЕТ 3. ХОРА
+
+\tМярка 3.5. Социални дейности
+
+\tПодобряване на социалните услуги.
+\tСъздаден е съвет по въпросите на социалното подпомагане към кмета.
+\tПриет е правилник за работата на съвета.
+"""
+
+
+def test_a_short_sentence_whose_head_names_a_work_is_no_remark() -> None:
+    recs = extract_projects(parse_outline(HEAD))
+    cats = {r.source_text.split()[0]: r.categories for r in recs}
+    assert cats == {"Създаден": ["other"], "Приет": ["planning"]}
