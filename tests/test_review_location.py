@@ -45,12 +45,18 @@ def _gazetteer() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, columns=list(COLUMNS), crs="EPSG:4326")
 
 
+def located_data(root: Path) -> None:
+    """The made-up gazetteer and the fixture districts, built as ``python -m pipeline`` expects
+    them under a data folder (newer than the extract and the code: not rebuilt)."""
+    (root / "districts").mkdir(exist_ok=True)
+    shutil.copy(FIXTURES / "districts.geojson", root / "districts" / "districts.geojson")
+    save_gazetteer(_gazetteer(), root / "gazetteer.parquet")
+
+
 @pytest.fixture
 def located_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A geocoded build of the review report on the made-up gazetteer; the app's settings."""
-    (tmp_path / "districts").mkdir()
-    shutil.copy(FIXTURES / "districts.geojson", tmp_path / "districts" / "districts.geojson")
-    save_gazetteer(_gazetteer(), tmp_path / "gazetteer.parquet")
+    located_data(tmp_path)
     report = tmp_path / "r.txt"
     report.write_text(REPORT, encoding="utf-8")
     for name, value in {
