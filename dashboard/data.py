@@ -35,7 +35,10 @@ from shapely.geometry.base import BaseGeometry
 from dashboard.i18n import CATEGORIES
 from geo.projection import METRIC_CRS, STORAGE_CRS, to_metric, to_wgs84
 from geocoding.normalize import transliterate
+from geocoding.picker import PlacePicker
 from pipeline import corrections, reviews, store
+from pipeline.geocode_stage import geocode_records, load_resolver
+from works.errors import PlovdivError
 from works.geojson import RegisterError, read_register, to_feature
 from works.model import Precision, Status, StatusScope, WorkRecord, is_located
 from works.review import apply_decisions
@@ -47,8 +50,10 @@ __all__ = [
     "fold",
     "load_basemap",
     "load_districts",
+    "load_picker",
     "load_register",
     "mtime",
+    "record_row",
 ]
 
 #: Display simplification tolerance in metres: invisible at street zoom, halves the payload.
@@ -128,8 +133,8 @@ def _unlocated_reason(record: WorkRecord, geom_ok: bool) -> str:
     return "not_geocoded"
 
 
-def _record(record: WorkRecord) -> dict[str, Any]:
-    """One table row from one work record, every column present."""
+def record_row(record: WorkRecord) -> dict[str, Any]:
+    """One table row from one work record, every column present (the map draws these rows)."""
     raw = record.location.geometry if record.location is not None else None
     geom, geom_ok = _geometry(raw)
     # THE definition of located (works.model), and a geometry the map can draw.
@@ -243,7 +248,14 @@ def register_version(*key: object) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load_register(
-    projects: str, projects_mtime: float, districts: str, districts_mtime: float, db: str, db_version: str
+    projects: str,
+    projects_mtime: float,
+    districts: str,
+    districts_mtime: float,
+    db: str,
+    db_version: str,
+    gazetteer: str = "",
+    gazetteer_mtime: float = 0.0,
 ) -> Register:
     """Read (validated, ``works.geojson``), correct and normalise the register.
 
@@ -252,21 +264,26 @@ def load_register(
     after the next rebuild. Shared by every session (``st.cache_resource``): read only.
 
     ``db`` empty: the store is unavailable (locked, damaged, down) and the register file is
-    shown as built, with no pins or decisions since (the page says so).
+    shown as built, with no pins or decisions since (the page says so). ``gazetteer``: the
+    built gazetteer the works whose places a decision since the build changed are located
+    with, as the next build will locate them (none: they keep the location they were built with).
     """
-    version = register_version(projects, projects_mtime, districts, districts_mtime, db, db_version)
+    version = register_version(
+        projects, projects_mtime, districts, districts_mtime, db, db_version, gazetteer, gazetteer_mtime
+    )
     polygons = gpd.read_file(districts) if districts and Path(districts).is_file() else None
     if db:  # the store: the register (file or shared database), pins and decisions since the build
         register = store.load_register(Path(projects))
         records, review_orphans = _apply_new_reviews(register.records, register.metadata, Path(db))
+        records = _relocate(register.records, records, register.metadata, gazetteer, districts)
         records = corrections.apply_corrections(records, Path(db), polygons)
         orphans = tuple(pin.id for pin in corrections.orphans(records, Path(db)))
     else:  # the store cannot be read: the register file as built, nothing else
         register = read_register(Path(projects))
         records, review_orphans, orphans = register.records, (), ()
-    frame = pd.DataFrame([_record(r) for r in records])
+    frame = pd.DataFrame([record_row(r) for r in records])
     if frame.empty:
-        frame = pd.DataFrame(columns=list(_record(_EMPTY)))
+        frame = pd.DataFrame(columns=list(record_row(_EMPTY)))
     frame["geometry"] = _simplify(list(frame["geometry"]), SIMPLIFY_M)
     district_frame = load_districts(districts, districts_mtime)
     frame["map_districts"] = _assign_map_districts(frame, district_frame)
@@ -308,6 +325,57 @@ def _apply_new_reviews(
         return records, ()
     applied = apply_decisions(records, pending)
     return applied.records, tuple(d.uid for d in applied.orphaned)
+
+
+def _relocate(
+    built: list[WorkRecord],
+    records: list[WorkRecord],
+    metadata: dict[str, Any],
+    gazetteer: str,
+    districts: str,
+) -> list[WorkRecord]:
+    """The works whose places a decision since the build changed, located as the build will.
+
+    Why: the build applies decisions *before* geocoding, so a reviewer's new places get their
+    geometry there; on load, decisions are applied to records already located, and a work
+    given a new place would keep its old geometry until the next rebuild. These works (a
+    split part or an added work counts as changed when its places differ from its record's)
+    go through the build's own geocoding stage, on the same gazetteer and districts. A
+    register built without geocoding stays without (the build would not locate them either).
+    """
+    if "geocoding" not in metadata or not gazetteer:
+        return records
+    before = {r.key: r.places for r in built}
+    changed = [
+        i
+        for i, r in enumerate(records)
+        if (base := before.get(r.key, before.get(r.key.rsplit(".", 1)[0]))) is None or base != r.places
+    ]
+    if not changed:
+        return records
+    picker, _why = load_picker(gazetteer, mtime(Path(gazetteer)), districts, mtime(Path(districts)))
+    if picker is None:
+        return records
+    located = geocode_records([records[i] for i in changed], picker.resolver).records
+    out = list(records)
+    for i, record in zip(changed, located, strict=True):
+        out[i] = record
+    return out
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_picker(
+    gazetteer: str, gazetteer_mtime: float, districts: str, districts_mtime: float
+) -> tuple[PlacePicker | None, str]:
+    """The build's resolver on the built gazetteer and districts, with a picker over it; or
+    (None, why not). Loaded once per process and files' state (shared: read only)."""
+    del gazetteer_mtime, districts_mtime  # cache key only
+    if not Path(gazetteer).is_file() or not Path(districts).is_file():
+        return None, f"{gazetteer if not Path(gazetteer).is_file() else districts} is not built (make data)"
+    try:
+        return PlacePicker(load_resolver(Path(gazetteer), Path(districts))), ""
+    except PlovdivError as exc:
+        return None, str(exc)
 
 
 #: A record for the column names of an empty register.

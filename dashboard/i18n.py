@@ -55,6 +55,33 @@ PRECISIONS: dict[str, dict[Lang, str]] = {
     "none": {"bg": "Без местоположение", "en": "Not located"},
 }
 
+#: What a gazetteer object is (the picker lists these beside each candidate).
+OBJECT_KINDS: dict[str, dict[Lang, str]] = {
+    "street": {"bg": "улица", "en": "street"},
+    "boulevard": {"bg": "булевард", "en": "boulevard"},
+    "square": {"bg": "площад", "en": "square"},
+    "park": {"bg": "парк", "en": "park"},
+    "garden": {"bg": "градина", "en": "garden"},
+    "kindergarten": {"bg": "детска градина", "en": "kindergarten"},
+    "nursery": {"bg": "детска ясла", "en": "nursery"},
+    "school": {"bg": "училище", "en": "school"},
+    "underpass": {"bg": "подлез", "en": "underpass"},
+    "bridge": {"bg": "мост", "en": "bridge"},
+    "neighbourhood": {"bg": "квартал", "en": "neighbourhood"},
+    "village": {"bg": "село", "en": "village"},
+    "facility": {"bg": "обект", "en": "facility"},
+    "hospital": {"bg": "болница", "en": "hospital"},
+    "stadium": {"bg": "стадион", "en": "stadium"},
+    "sport": {"bg": "спортен обект", "en": "sports ground"},
+    "museum": {"bg": "музей", "en": "museum"},
+    "heritage": {"bg": "паметник на културата", "en": "heritage site"},
+    "zoo": {"bg": "зоопарк", "en": "zoo"},
+    "station": {"bg": "гара", "en": "station"},
+    "natural": {"bg": "природен обект", "en": "natural feature"},
+    "river": {"bg": "река", "en": "river"},
+    "railway": {"bg": "железопътна линия", "en": "railway"},
+}
+
 REVIEWS: dict[str, dict[Lang, str]] = {
     "machine": {"bg": "Непроверен (машинно извлечен)", "en": "Not reviewed (machine-extracted)"},
     "reviewed": {"bg": "Проверен", "en": "Reviewed"},
@@ -136,6 +163,47 @@ TEXT: dict[str, dict[Lang, str]] = {
         "bg": "Регистърът е построен от друга версия на отчета; проверката е спряна до новото построяване.",
         "en": "The register was built from another version of the report; review waits for a rebuild.",
     },
+    "loc_title": {
+        "bg": "Местоположение: обект или участък от OSM, или карфица",
+        "en": "Location: an OSM object or street segment, or a pin",
+    },
+    "loc_now": {"bg": "Сега: {places} — {precision}", "en": "Now: {places} — {precision}"},
+    "loc_pick": {"bg": "Избор чрез геокодера", "en": "Pick through the geocoder"},
+    "loc_query": {
+        "bg": "Търсене в OSM (име; на кирилица или латиница)",
+        "en": "Search OSM (a name; Cyrillic or Latin)",
+    },
+    "loc_kind": {"bg": "Вид", "en": "Kind"},
+    "loc_any_kind": {"bg": "всякакъв", "en": "any"},
+    "loc_candidate": {"bg": "Обект", "en": "Object"},
+    "loc_none_found": {"bg": "Нищо не е намерено за „{q}“.", "en": "Nothing found for “{q}”."},
+    "loc_from": {"bg": "От (пресечка)", "en": "From (cross street)"},
+    "loc_to": {"bg": "До (пресечка)", "en": "To (cross street)"},
+    "loc_whole": {"bg": "— цялата улица —", "en": "— the whole street —"},
+    "loc_keep": {
+        "bg": "Запази и другите места на работата",
+        "en": "Keep the work's other places too",
+    },
+    "loc_preview": {
+        "bg": "Така ще бъде при следващото построяване: {precision}",
+        "en": "This is what the next build gives: {precision}",
+    },
+    "loc_details": {
+        "bg": "Източници: {sources} · райони: {districts}",
+        "en": "Sources: {sources} · districts: {districts}",
+    },
+    "loc_flags": {"bg": "Приближения: {flags}", "en": "Approximations: {flags}"},
+    "loc_not_located": {
+        "bg": "Геокодерът не намира място за този избор; нищо не би се появило на картата.",
+        "en": "The geocoder finds no place for this choice; nothing would show on the map.",
+    },
+    "loc_save": {"bg": "Запази мястото", "en": "Save the place"},
+    "loc_saved_action": {"bg": "място", "en": "place"},
+    "loc_unavailable": {
+        "bg": "Геокодерът не е достъпен: {error}",
+        "en": "The geocoder is not available: {error}",
+    },
+    "loc_pin": {"bg": "Карфица на картата", "en": "Pin on the map"},
     "review_orphans": {
         "bg": "Осиротели решения — работата им вече я няма; пазят се и не се прилагат: {ids}",
         "en": "Orphaned decisions — their work is gone; kept, never applied: {ids}",
@@ -531,6 +599,11 @@ def category_label(code: str, lang: Lang) -> str:
 def precision_label(code: str, lang: Lang) -> str:
     """Location-precision label (unknown codes shown verbatim)."""
     return _label(PRECISIONS, code, lang)
+
+
+def object_kind_label(code: str, lang: Lang) -> str:
+    """A gazetteer object's kind (unknown codes shown verbatim)."""
+    return _label(OBJECT_KINDS, code, lang)
 
 
 def review_label(code: str, lang: Lang) -> str:

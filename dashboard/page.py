@@ -119,6 +119,8 @@ def _load(settings: Settings, lang: Lang) -> Register | None:
             mtime(settings.districts),
             str(settings.corrections_db),
             db_version,
+            str(settings.gazetteer),
+            mtime(settings.gazetteer),
         )
     except StoreError as exc:
         st.warning(tm("corrections_error", lang, error=exc))

@@ -23,9 +23,9 @@ from works.settings import ConfigError, writable
 #: Pins must fall inside the districts' box widened by this much (degrees, ~2 km).
 MARGIN_DEG = 0.02
 _USER = "planner_user"
-_FLASH = "pin_flash"
+#: Where a saved pin leaves its message for the next run (the view shows and clears it).
+FLASH = "pin_flash"
 _CONFIRM = "pin_delete_confirm"
-_CLICK_USED = "pin_click_used"
 
 
 def inside_plovdiv(ctx: ViewContext, lat: float, lon: float) -> bool:
@@ -74,17 +74,55 @@ def _login(lang: Lang, stored: auth.StoredHash, db: Path) -> None:
     st.rerun()
 
 
-def _take_map_click() -> None:
+def _take_map_click(prefix: str) -> None:
     """Copy a new click on the pin map into the coordinate inputs (before they are drawn)."""
-    clicked = (st.session_state.get("pin_map") or {}).get("last_clicked")
-    if clicked and clicked != st.session_state.get(_CLICK_USED):
-        st.session_state["pin_lat"] = round(float(clicked["lat"]), 6)
-        st.session_state["pin_lon"] = round(float(clicked["lng"]), 6)
-        st.session_state[_CLICK_USED] = clicked
+    clicked = (st.session_state.get(f"{prefix}_map") or {}).get("last_clicked")
+    used = f"{prefix}_click_used"
+    if clicked and clicked != st.session_state.get(used):
+        st.session_state[f"{prefix}_lat"] = round(float(clicked["lat"]), 6)
+        st.session_state[f"{prefix}_lon"] = round(float(clicked["lng"]), 6)
+        st.session_state[used] = clicked
+
+
+def pin_editor(ctx: ViewContext, db: Path, user: str, work_key: str, *, prefix: str = "pin") -> None:
+    """The click map, coordinates, note and save for one work, stored against its stable key.
+
+    Why a function of the work's key: the planners' tab chooses the work from a list, the
+    review screen pins the work it shows; both store the same pin (``corrections``: the
+    planner, the time, the note) and it is applied the same way on load and at the rebuild.
+    ``prefix`` keeps the widgets of two editors apart. A saved pin flashes :data:`FLASH`.
+    """
+    lang = ctx.lang
+    records = ctx.register.records
+    chosen = records[records["key"] == work_key]
+    st.caption(t("pin_hint", lang))
+    _take_map_click(prefix)
+    m = project_map(chosen, ctx.register.districts, lang, basemap=ctx.basemap, tiles=ctx.tiles, legend=False)
+    show_map(m, key=f"{prefix}_map", height=420, returned=("last_clicked",))
+    st.session_state.setdefault(f"{prefix}_lat", 0.0)
+    st.session_state.setdefault(f"{prefix}_lon", 0.0)
+    with st.form(f"{prefix}_form"):
+        col_lat, col_lon = st.columns(2)
+        lat = col_lat.number_input(
+            t("lat", lang), min_value=-90.0, max_value=90.0, format="%.6f", key=f"{prefix}_lat"
+        )
+        lon = col_lon.number_input(
+            t("lon", lang), min_value=-180.0, max_value=180.0, format="%.6f", key=f"{prefix}_lon"
+        )
+        note = st.text_input(t("note", lang), max_chars=500, key=f"{prefix}_note")
+        save = st.form_submit_button(t("save_pin", lang), type="primary")
+    if save:
+        if not inside_plovdiv(ctx, lat, lon):
+            st.error(t("pin_outside", lang))
+        else:
+            display_id = str(chosen["id"].iloc[0]) if len(chosen) else ""
+            pin = corrections.add_correction(db, work_key, lat, lon, user, note, project_id=display_id)
+            st.session_state[FLASH] = t("pin_saved", lang, id=pin.id)
+            st.rerun()
 
 
 def _editor(ctx: ViewContext, db: Path) -> None:
-    """Project choice, the click map, coordinates, save; the list with withdraw buttons."""
+    """Project choice, the pin editor, the list with withdraw buttons."""
     lang, user = ctx.lang, st.session_state[_USER]
     records = ctx.register.records
     st.caption(tm("logged_in_as", lang, user=user))
@@ -101,31 +139,8 @@ def _editor(ctx: ViewContext, db: Path) -> None:
     work_key = st.selectbox(
         t("pin_project", lang), list(labels), format_func=lambda k: labels.get(k, k), key="pin_project"
     )
-    chosen = records[records["key"] == work_key]
-    st.caption(t("pin_hint", lang))
-    _take_map_click()
-    m = project_map(chosen, ctx.register.districts, lang, basemap=ctx.basemap, tiles=ctx.tiles, legend=False)
-    show_map(m, key="pin_map", height=420, returned=("last_clicked",))
-    st.session_state.setdefault("pin_lat", 0.0)
-    st.session_state.setdefault("pin_lon", 0.0)
-    with st.form("pin_form"):
-        col_lat, col_lon = st.columns(2)
-        lat = col_lat.number_input(
-            t("lat", lang), min_value=-90.0, max_value=90.0, format="%.6f", key="pin_lat"
-        )
-        lon = col_lon.number_input(
-            t("lon", lang), min_value=-180.0, max_value=180.0, format="%.6f", key="pin_lon"
-        )
-        note = st.text_input(t("note", lang), max_chars=500, key="pin_note")
-        save = st.form_submit_button(t("save_pin", lang), type="primary")
-    if save:
-        if not inside_plovdiv(ctx, lat, lon):
-            st.error(t("pin_outside", lang))
-        else:
-            display_id = str(chosen["id"].iloc[0]) if len(chosen) else ""
-            pin = corrections.add_correction(db, str(work_key), lat, lon, user, note, project_id=display_id)
-            st.session_state[_FLASH] = t("pin_saved", lang, id=pin.id)
-            st.rerun()
+    if work_key is not None:
+        pin_editor(ctx, db, user, str(work_key))
     pins = corrections.list_corrections(db)
     if pins:
         st.markdown(f"**{md_text(t('corrections_list', lang))}**")
@@ -146,7 +161,7 @@ def _editor(ctx: ViewContext, db: Path) -> None:
                 ):
                     del st.session_state[_CONFIRM]
                     corrections.delete_correction(db, pin.id, user)
-                    st.session_state[_FLASH] = t("deleted", lang, id=pin.id)
+                    st.session_state[FLASH] = t("deleted", lang, id=pin.id)
                     st.rerun()
                 if no.button(t("cancel", lang), key=f"pin_delete_no_{pin.id}"):
                     del st.session_state[_CONFIRM]
@@ -179,7 +194,7 @@ def render(ctx: ViewContext) -> None:
     """The corrections section: off, login, or the editor."""
     lang = ctx.lang
     st.subheader(t("corrections", lang))
-    if flash := st.session_state.pop(_FLASH, None):
+    if flash := st.session_state.pop(FLASH, None):
         st.success(flash)
     if ctx.register.orphan_corrections:
         ids = ", ".join(f"#{i}" for i in ctx.register.orphan_corrections)

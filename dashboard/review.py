@@ -22,18 +22,21 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard import pinning
 from dashboard.escaping import html_text, md_text
 from dashboard.i18n import (
     CATEGORIES,
     STATUSES,
     Lang,
     category_label,
+    precision_label,
     review_label,
     status_label,
     status_text,
     t,
     tm,
 )
+from dashboard.locating import pick_location
 from dashboard.page import ViewContext
 from dashboard.pinning import planner_session
 from extraction.report import ReportError, read_report
@@ -138,7 +141,9 @@ class _Desk:
     lang: Lang
 
 
-def _store(desk: _Desk, key: str, action: Action, reason: str, changes: dict[str, Any]) -> None:
+def _store(
+    desk: _Desk, key: str, action: Action, reason: str, changes: dict[str, Any], what: str = ""
+) -> None:
     lang = desk.lang
     try:
         decision = make_decision(key, action, desk.user, reason, changes)
@@ -146,7 +151,7 @@ def _store(desk: _Desk, key: str, action: Action, reason: str, changes: dict[str
     except PlovdivError as exc:
         st.error(md_text(exc))
         return
-    st.session_state[_FLASH] = t("review_saved", lang, action=t(f"review_{action}", lang))
+    st.session_state[_FLASH] = t("review_saved", lang, action=what or t(f"review_{action}", lang))
     st.session_state.pop(_CURRENT, None)  # the next work of the queue loads
     st.rerun()
 
@@ -202,8 +207,9 @@ def render(ctx: ViewContext) -> None:
     if session is None:
         return
     user, db = session
-    if flash := st.session_state.pop(_FLASH, None):
-        st.success(flash)
+    for flash_key in (_FLASH, pinning.FLASH):
+        if flash := st.session_state.pop(flash_key, None):
+            st.success(flash)
     try:
         sha, lines = _report_lines(str(ctx.settings.report), ctx.settings.report.stat().st_mtime)
     except (OSError, ReportError) as exc:
@@ -235,7 +241,26 @@ def render(ctx: ViewContext) -> None:
     _summary(record, doubts, lang)
     _context_lines(record, lines)
     desk = _Desk(db, ctx.settings.report.name, sha, user, lang)
-    _forms(record, records, lines, desk)
+    _forms(record, records, lines, desk, ctx)
+
+
+def _location(ctx: ViewContext, record: WorkRecord, desk: _Desk) -> None:
+    """The work's location: a place picked through the geocoder (an ``edit`` of ``places``,
+    stored like every decision), or a pin on the map (``pinning``: a correction by key)."""
+    lang = desk.lang
+    precision = precision_label(str(record.precision), lang)
+    with st.expander(t("loc_title", lang), key=f"locx_{record.key}"):  # keyed: stays open on a rerun
+        st.caption(
+            tm("loc_now", lang, places="; ".join(p.name for p in record.places) or "—", precision=precision)
+        )
+        pick, pin = st.tabs([t("loc_pick", lang), t("loc_pin", lang)])
+        with pick:
+            chosen = pick_location(ctx, record)
+            if chosen is not None:
+                places, reason = chosen
+                _store(desk, record.key, Action.EDIT, reason, {"places": places}, t("loc_saved_action", lang))
+        with pin:
+            pinning.pin_editor(ctx, desk.db, desk.user, record.key, prefix=f"rpin_{record.key}")
 
 
 def _confirm_box(key: str, lang: Lang) -> bool:
@@ -250,7 +275,9 @@ def _confirmed(ticked: bool, lang: Lang) -> bool:
     return ticked
 
 
-def _forms(record: WorkRecord, records: list[WorkRecord], lines: tuple[str, ...], desk: _Desk) -> None:
+def _forms(
+    record: WorkRecord, records: list[WorkRecord], lines: tuple[str, ...], desk: _Desk, ctx: ViewContext
+) -> None:
     """One form per action; each stores one decision and loads the next work."""
     key, lang = record.key, desk.lang
     with st.form(f"review_edit_{key}"):
@@ -298,6 +325,7 @@ def _forms(record: WorkRecord, records: list[WorkRecord], lines: tuple[str, ...]
             st.info(t("review_nothing_changed", lang))
         else:
             _store(desk, key, Action.EDIT, reason, changes)
+    _location(ctx, record, desk)
     with st.expander(t("review_not_work", lang), key=f"nwx_{key}"):  # keyed: stays open on a rerun
         with st.form(f"review_notwork_{key}"):
             why = st.text_input(t("review_reason", lang), max_chars=500, key=f"nw_{key}")

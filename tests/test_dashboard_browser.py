@@ -735,3 +735,58 @@ def test_the_phone_view_shows_the_map_and_each_works_status(browser: Any, server
         assert log.off_host() == [] and log.errors == []
     finally:
         context.close()
+
+
+def test_a_planner_picks_a_place_for_a_work_in_review(browser: Any, tmp_path: Path) -> None:
+    """The review screen's picker in Chromium: search the gazetteer by keyboard, see the
+    preview, save; the decision stores the place with the planner's name and reason."""
+    from pipeline import reviews
+    from pipeline.cli import main as build
+    from tests.test_review_location import located_data
+
+    if not install.is_up_to_date(VENDOR_DIR, install.install_hash()):
+        pytest.fail("vendored assets missing/stale: run `python -m dashboard.assets.install`")
+    report = tmp_path / "r.txt"
+    report.write_text(REVIEW_REPORT, encoding="utf-8")
+    located_data(tmp_path)
+    args = ["--report", str(report), "--data-dir", str(tmp_path), "--quiet", "--no-download"]
+    assert build([*args, "--corrections", str(tmp_path / "corrections.sqlite")]) == 0
+    env = {
+        **_env(tmp_path),
+        "PLOVDIV_PROJECTS": str(tmp_path / "projects.geojson"),
+        "PLOVDIV_DISTRICTS": str(tmp_path / "districts" / "districts.geojson"),
+        "PLOVDIV_GAZETTEER": str(tmp_path / "gazetteer.parquet"),
+        "PLOVDIV_REPORT": str(report),
+        "PLOVDIV_REVIEWS_DIR": str(tmp_path / "rv"),
+    }
+    with streamlit_server(REPO_ROOT / "app.py", tmp_path / "locate.log", env) as base:
+        s = Session(browser, base, height=1400)
+        try:
+            page = s.open("?view=review")
+            page.get_by_label("Вашето име").fill("Ана Планиращ")
+            page.get_by_label("Парола", exact=True).fill(PASSWORD)
+            page.get_by_role("button", name="Вход").click()
+            expect(page.get_by_text(re.compile("^Проверени: 0 от"))).to_be_visible()
+            page.get_by_text("Местоположение: обект или участък от OSM, или карфица").click()
+            search = page.get_by_label("Търсене в OSM (име; на кирилица или латиница)")
+            search.fill("testovo")  # Latin finds the Cyrillic name
+            search.press("Enter")
+            expect(page.get_by_role("combobox", name="Обект")).to_have_value(
+                'СУ "Тестово" · училище · way/15 · Южен'
+            )
+            expect(page.get_by_text("Така ще бъде при следващото построяване: Обект")).to_be_visible()
+            page.locator('[class*="st-key-lr_"]').get_by_label("Причина (по желание)").fill("училището")
+            s.shot("review_location")
+            page.get_by_role("button", name="Запази мястото").click()
+            expect(page.get_by_text("Записано: място.")).to_be_visible()
+            expect(page.get_by_text(re.compile("^Проверени: 1 от"))).to_be_visible()
+            s.assert_clean()
+        finally:
+            s.close()
+    decisions = reviews.list_decisions(tmp_path / "corrections.sqlite", "r.txt")
+    assert [(str(d.action), d.reviewer, d.reason) for d in decisions] == [
+        ("edit", "Ана Планиращ", "училището")
+    ]
+    assert decisions[0].changes == {
+        "places": [{"text": 'СУ "Тестово"', "kind": "school", "name": 'СУ "Тестово"'}]
+    }
