@@ -24,7 +24,8 @@ GeometryCollection — the same rule for every record.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,13 +41,24 @@ from shapely.geometry import (
     Polygon,
 )
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
 
 from geo.districts import PLOVDIV_DISTRICTS, assign_districts
 from geo.projection import METRIC_CRS, round_coords, to_metric, to_wgs84
 from geocoding.lookup import GazetteerIndex, Match, Miss
 from geocoding.new_roads import NewRoad, split_places
 from geocoding.normalize import strip_prefix
-from geocoding.segments import CARRIAGEWAY_M, MAX_GAP_M, Cut, block_between, cut_between, junction_of
+from geocoding.segments import (
+    CARRIAGEWAY_M,
+    END_TOLERANCE_M,
+    MAX_GAP_M,
+    SNAP_M,
+    Cut,
+    Fail,
+    block_between,
+    cut_between,
+    junction_of,
+)
 from works.model import PRECISE_PRECISIONS, Location, Precision, WorkRecord
 
 __all__ = [
@@ -79,11 +91,23 @@ NEW_ROAD_SPAN = 0.5
 #: A planned road's other carriageway must lie this close (metres) to the chosen one along
 #: this share of its cut to be drawn with it.
 NEW_ROAD_ALONG = 0.8
+#: An extension's planned road must come this close (metres) to a free end of the street it
+#: extends: it continues that street, it does not merely lie somewhere near it.
+EXTENSION_M = 100.0
+#: An extension leaves the street's end within this angle (degrees) of the direction of its
+#: target, or with no target named, of the street's own direction there (not a side road).
+EXTENSION_ANGLE = 60.0
+#: The street's direction at an end is taken over this much of it (metres).
+EXTENSION_HEADING_M = 50.0
+#: A planned road at least this share of which lies along the street (within
+#: ``segments.CARRIAGEWAY_M``) is the street being rebuilt, not an extension of it.
+EXTENSION_BEYOND = 0.5
 _RANK = {p: i for i, p in enumerate(PRECISIONS)}
 
 
 #: Why a place mention has no geometry (``data/unresolved.csv``'s ``reason``):
-#: ``new_road_not_in_extract`` is a new road whose ends were found with no planned road between.
+#: ``new_road_not_in_extract`` is a new road whose ends were found with no planned road between,
+#: or an extension whose street was found with no planned road continuing it.
 UNRESOLVED_REASONS = frozenset(
     {
         "not_in_extract",
@@ -315,6 +339,8 @@ class Resolver:
         mention is unresolved ``new_road_not_in_extract`` — the bounding roads are never
         passed off as the work.
         """
+        if link.extends is not None:
+            return self.resolve_extension(link)
         out = PlaceResult(text=link.text, kind="new_road")
         ends: list[tuple[str, Match]] = []
         for place in link.ends:
@@ -356,19 +382,9 @@ class Resolver:
             )
             return out
         _gap, row, i, j, cut = best
-        rows, pieces = [row], [cut.geometry]
-        for r in planned:
-            if r == row:
-                continue
-            other = cut_between(self.index.metric[r], geoms[i], geoms[j])
-            if (
-                isinstance(other, Cut)
-                and other.geometry.length > 0
-                and other.geometry.intersection(cut.geometry.buffer(CARRIAGEWAY_M)).length
-                >= NEW_ROAD_ALONG * other.geometry.length
-            ):
-                rows.append(r)
-                pieces.append(other.geometry)
+        rows, pieces = self._alongside(
+            row, cut.geometry, planned, lambda road: cut_between(road, geoms[i], geoms[j])
+        )
         out.geometry = _combine(pieces)
         out.precision = "segment"
         refs = self.index.osm_refs(rows)
@@ -384,6 +400,138 @@ class Resolver:
             out.flags.append(f"{cut.flags[0] if cut.flags else 'segment'}: {note}")
         for _t, m in (ends[i], ends[j]):
             self._add_sources(out, m)
+        return self._inside_city(out)
+
+    def _alongside(
+        self,
+        row: int,
+        piece: BaseGeometry,
+        planned: Sequence[int],
+        cut: Callable[[BaseGeometry], Cut | Fail],
+    ) -> tuple[list[int], list[BaseGeometry]]:
+        """The chosen planned row and the planned rows running alongside it (its other carriageway).
+
+        Why: OSM maps a divided planned road as two ways; each other planned row, *cut* the same
+        way as the chosen one, is drawn with it when at least :data:`NEW_ROAD_ALONG` of its cut
+        lies within ``segments.CARRIAGEWAY_M`` of the chosen piece.
+        """
+        rows, pieces = [row], [piece]
+        for r in planned:
+            if r == row:
+                continue
+            other = cut(self.index.metric[r])
+            if (
+                isinstance(other, Cut)
+                and other.geometry.length > 0
+                and other.geometry.intersection(piece.buffer(CARRIAGEWAY_M)).length
+                >= NEW_ROAD_ALONG * other.geometry.length
+            ):
+                rows.append(r)
+                pieces.append(other.geometry)
+        return rows, pieces
+
+    def resolve_extension(self, link: NewRoad) -> PlaceResult:
+        """An extension of a named street: along a planned road continuing it, or unlocated.
+
+        Why: "продължението на бул. „Македония“" is a new road beyond the boulevard's current
+        end, not the boulevard (``geocoding.new_roads.extension``). The street (and its "от X"
+        and "до Y" places) are found like any place. The extension is a ``planned_road`` row of
+        the gazetteer (``highway=proposed``/``construction``) that
+
+        * comes within :data:`EXTENSION_M` of a free end of the street (an end of its ways that
+          no other of its ways continues; with "от X", only the end nearest X);
+        * lies mostly beyond the street (less than :data:`EXTENSION_BEYOND` of it within
+          ``segments.CARRIAGEWAY_M`` of the street: else it is the street being rebuilt);
+        * runs away from that end (``_runs_away``): toward Y when Y is named, else on in the
+          street's own direction (within :data:`EXTENSION_ANGLE`).
+
+        The nearest such road wins (with its other carriageway); it is cut from the street's
+        end to Y when Y is named (``segments.cut_between``; ``segment_approx`` where it stops
+        short), and flagged ``extension`` with its OSM ids. With none, nothing is drawn: the
+        mention is unresolved ``new_road_not_in_extract`` — the existing street is never passed
+        off as its extension.
+        """
+        assert link.extends is not None
+        out = PlaceResult(text=link.text, kind="extension")
+        out.flags.append("extension")
+        found: dict[str, tuple[str, Match]] = {}
+        for role, place in (("street", link.extends), ("start", link.start), ("toward", link.toward)):
+            if place is None:
+                continue
+            text = str(place.get("text") or place.get("name") or "")
+            kind = str(place.get("kind") or "") or None
+            match, miss = self._find(str(place.get("name") or text), kind)
+            if match is None:
+                label = "street" if role == "street" else "end"
+                out.unresolved.append(_retext(miss, text, kind or "", f"{label} of {link.text}: "))
+            else:
+                found[role] = (text, match)
+        if "street" not in found:
+            out.flags.append("new_road_ends_missing")
+            return out
+        street_text, street_match = found["street"]
+        street = self.index.geometry(street_match.rows)
+        ends = _free_ends(street)
+        if "start" in found and ends:
+            start = self.index.geometry(found["start"][1].rows)
+            ends = [min(ends, key=lambda e: e[0].distance(start))]
+        toward = self.index.geometry(found["toward"][1].rows) if "toward" in found else None
+        planned = [r for r in range(len(self.index.kinds)) if self.index.kinds[r] == "planned_road"]
+        near = street.buffer(CARRIAGEWAY_M)
+        best: tuple[float, int, Point] | None = None
+        for r in planned:
+            road = self.index.metric[r]
+            if road.length == 0 or road.intersection(near).length >= EXTENSION_BEYOND * road.length:
+                continue
+            for end, heading in ends:
+                gap = road.distance(end)
+                if gap > EXTENSION_M or (best is not None and gap >= best[0]):
+                    continue
+                if _runs_away(road, end, heading, toward):
+                    best = (gap, r, end)
+        target = f" toward {found['toward'][0]}" if "toward" in found else ""
+        if best is None:
+            out.flags.append("new_road_not_in_extract")
+            out.unresolved.append(
+                Unresolved(
+                    link.text,
+                    "extension",
+                    "new_road_not_in_extract",
+                    f"no highway=proposed/construction way continues {street_text} from its end "
+                    f"(within {EXTENSION_M:.0f} m){target}: the existing street is not the "
+                    "extension and is not drawn",
+                )
+            )
+            return out
+        gap, row, end = best
+        piece: BaseGeometry = self.index.metric[row]
+        notes: list[str] = []
+        if toward is not None:
+            goal, goal_text = toward, found["toward"][0]
+            cut = cut_between(piece, end, goal)
+            if isinstance(cut, Cut) and cut.geometry.length > 0:
+                piece = cut.geometry
+                notes = [n.replace("the end bound", goal_text) for n in cut.notes if "the end bound" in n]
+            rows, pieces = self._alongside(row, piece, planned, lambda road: cut_between(road, end, goal))
+        else:
+            rows, pieces = self._alongside(row, piece, planned, Cut)
+        out.geometry = _combine(pieces)
+        out.precision = "segment"
+        refs = self.index.osm_refs(rows)
+        road_name = str(self.index.names[row])
+        out.sources.extend(refs)
+        out.matched.append(road_name)
+        out.score = 100.0
+        out.flags.append(
+            f"extension: {road_name} ({', '.join(refs)}) continues {street_text} from its end "
+            f"({gap:.0f} m){target}"
+        )
+        if notes:  # the planned road stops short of Y (the start's gap is in the flag above)
+            out.flags.append("segment_approx")
+            out.flags.extend(f"segment_approx: {n}" for n in notes)
+        for role in ("street", "toward"):
+            if role in found:
+                self._add_sources(out, found[role][1])
         return self._inside_city(out)
 
     def _inside_city(self, out: PlaceResult) -> PlaceResult:
@@ -538,6 +686,71 @@ def _fallback_streets(resolver: Resolver, out: PlaceResult, members: Sequence[Ma
     out.flags.append(f"{out.kind}_as_streets")
     for m in members:
         resolver._add_sources(out, m)
+
+
+def _free_ends(street: BaseGeometry) -> list[tuple[Point, tuple[float, float]]]:
+    """The street's free ends, each with the street's unit direction arriving there.
+
+    A free end is an end of a merged line that no other line of the street comes within
+    ``segments.SNAP_M`` of (where the named street stops in the data). The direction is taken
+    over the last :data:`EXTENSION_HEADING_M` of the line.
+    """
+    lines = [g for g in _flatten(shapely.line_merge(street)) if isinstance(g, LineString) and g.length > 0]
+    out: list[tuple[Point, tuple[float, float]]] = []
+    for k, line in enumerate(lines):
+        others = [g for m, g in enumerate(lines) if m != k]
+        rest = shapely.union_all(others) if others else None
+        for at_start in (True, False):
+            end = Point(line.coords[0] if at_start else line.coords[-1])
+            if rest is not None and rest.distance(end) <= SNAP_M:
+                continue
+            if line.is_closed:
+                continue
+            back = line.interpolate(
+                min(EXTENSION_HEADING_M, line.length)
+                if at_start
+                else max(line.length - EXTENSION_HEADING_M, 0.0)
+            )
+            dx, dy = end.x - back.x, end.y - back.y
+            norm = math.hypot(dx, dy)
+            if norm > 0:
+                out.append((end, (dx / norm, dy / norm)))
+    return out
+
+
+def _runs_away(
+    road: BaseGeometry, end: Point, heading: tuple[float, float], toward: BaseGeometry | None
+) -> bool:
+    """Does *road* lead away from the street's *end*: toward *toward*, else straight on?
+
+    Why: a planned road that merely passes near the end (a side road, or one going back along
+    the street) is not its continuation. With a target, the road's point nearest the target
+    must lie in the target's direction from the end (within :data:`EXTENSION_ANGLE`) and either
+    reach it (``segments.END_TOLERANCE_M``) or lie at least :data:`EXTENSION_M` from the end (a
+    road whose nearest point to the target is the end itself leads elsewhere). Without one,
+    the road's farthest point from the end must lie within :data:`EXTENSION_ANGLE` of the
+    street's own *heading* there.
+    """
+    if toward is not None:
+        point, goal = nearest_points(road, toward)
+        if toward.distance(point) > END_TOLERANCE_M and point.distance(end) < EXTENSION_M:
+            return False
+        return _within_angle(point, end, (goal.x - end.x, goal.y - end.y))
+    coords = [c for g in _flatten(road) for c in getattr(g, "coords", [])]
+    if not coords:
+        return False
+    far = Point(max(coords, key=lambda c: Point(c).distance(end)))
+    return _within_angle(far, end, heading)
+
+
+def _within_angle(point: Point, end: Point, direction: tuple[float, float]) -> bool:
+    """Is *point* seen from *end* within :data:`EXTENSION_ANGLE` of *direction*?"""
+    dx, dy = point.x - end.x, point.y - end.y
+    norm, size = math.hypot(dx, dy), math.hypot(*direction)
+    if norm == 0 or size == 0:
+        return False
+    cos = (dx * direction[0] + dy * direction[1]) / (norm * size)
+    return cos >= math.cos(math.radians(EXTENSION_ANGLE))
 
 
 def _retext(miss: Unresolved | None, text: str, kind: str, prefix: str = "") -> Unresolved:
