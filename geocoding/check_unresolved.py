@@ -11,8 +11,9 @@ For every ``not_in_extract`` row it prints the OSM objects whose name, alt/old/o
 name or ``name:bg`` matches the mention's normalised key with a partial fuzzy ratio at or above
 ``--threshold`` (rapidfuzz). A row with no candidates is truly absent by this search; rows with
 candidates need a person to look. A ``new_road_not_in_extract`` row (a new road whose ends
-were found with no planned road between them, or a street's extension with no planned road
-continuing it) is checked against every road the extract maps
+were found with no planned road between them; a street's extension with no planned road
+continuing it is drawn as the street, flagged, and is not listed) is checked against every road
+the extract maps
 as planned or being built: they are all listed, so a person can see none runs between the ends.
 ``--append`` adds the rows with no candidates to the hand list with the search recorded in their
 ``checked`` column.

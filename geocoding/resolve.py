@@ -431,7 +431,7 @@ class Resolver:
         return rows, pieces
 
     def resolve_extension(self, link: NewRoad) -> PlaceResult:
-        """An extension of a named street: along a planned road continuing it, or unlocated.
+        """An extension of a named street: along a planned road continuing it, else the street, flagged.
 
         Why: "продължението на бул. „Македония“" is a new road beyond the boulevard's current
         end, not the boulevard (``geocoding.new_roads.extension``). The street (and its "от X"
@@ -447,9 +447,12 @@ class Resolver:
 
         The nearest such road wins (with its other carriageway); it is cut from the street's
         end to Y when Y is named (``segments.cut_between``; ``segment_approx`` where it stops
-        short), and flagged ``extension`` with its OSM ids. With none, nothing is drawn: the
-        mention is unresolved ``new_road_not_in_extract`` — the existing street is never passed
-        off as its extension.
+        short), and flagged ``extension`` with its OSM ids (precision segment). With none, the
+        extract does not map the extension, and the existing street is the best object it has
+        for the work (the first labelled set's choice for бул. „Македония“): the whole street at
+        ``street`` precision, flagged ``extension_not_in_extract`` with a note saying so — never
+        a segment or an ``extension`` geometry, so it is not passed off as the mapped extension.
+        A street that is not found leaves the mention unresolved as usual.
         """
         assert link.extends is not None
         out = PlaceResult(text=link.text, kind="extension")
@@ -491,18 +494,22 @@ class Resolver:
                     best = (gap, r, end)
         target = f" toward {found['toward'][0]}" if "toward" in found else ""
         if best is None:
-            out.flags.append("new_road_not_in_extract")
-            out.unresolved.append(
-                Unresolved(
-                    link.text,
-                    "extension",
-                    "new_road_not_in_extract",
-                    f"no highway=proposed/construction way continues {street_text} from its end "
-                    f"(within {EXTENSION_M:.0f} m){target}: the existing street is not the "
-                    "extension and is not drawn",
-                )
+            # The extract does not map the extension: the existing street is the best object
+            # it has for the work, drawn as that street and said to be so (never a segment).
+            self._use(out, street_match, street, "street")
+            out.flags.extend(
+                [
+                    "extension_not_in_extract",
+                    f"extension_not_in_extract: no highway=proposed/construction way continues "
+                    f"{street_text} from its end (within {EXTENSION_M:.0f} m){target}; the existing "
+                    "street is drawn as the nearest mapped object, not the extension itself",
+                ]
             )
-            return out
+            if street_match.dropped:
+                out.flags.extend(
+                    ["homonym_dropped", f"homonym_dropped: {self.index.dropped_note(street_match)}"]
+                )
+            return self._inside_city(out)
         gap, row, end = best
         piece: BaseGeometry = self.index.metric[row]
         notes: list[str] = []

@@ -1,4 +1,8 @@
-"""Issue 13e: an extension of a named street is a new road, never the street itself.
+"""Issue 13e/13f: an extension of a named street is a new road, never passed off as the street.
+
+Along a planned way continuing the street it is a segment flagged ``extension``; with none
+(issue 13f) the existing street is drawn at street precision, flagged
+``extension_not_in_extract`` — the best object the extract has, said to be only that.
 
 Synthetic data (a tiny gazetteer, hand-made ways, as in tests/test_new_roads_homonyms.py): the
 real register's records are scored by tests/test_geometry_labelled.py and their reasons by
@@ -14,7 +18,7 @@ from shapely.geometry import LineString, box
 from geocoding.gazetteer import COLUMNS
 from geocoding.lookup import GazetteerIndex
 from geocoding.new_roads import extension, new_road, split_places
-from geocoding.resolve import Resolver
+from geocoding.resolve import RecordGeocode, Resolver
 from tests.geo_fixtures import gazetteer_row as _row
 
 DISTRICTS = gpd.GeoDataFrame(
@@ -145,22 +149,42 @@ def test_the_extension_is_cut_at_its_target() -> None:
     assert result.metric.distance(resolver.index.metric[1]) < 1
 
 
-def test_an_extension_with_no_planned_road_is_unlocated_never_drawn_as_the_street() -> None:
-    result = _resolver().resolve_record(EXTENSION)
-    assert result.geometry is None and result.precision == "district"  # the district it names
-    assert [(u.kind, u.reason) for u in result.unresolved] == [("extension", "new_road_not_in_extract")]
-    assert {"extension", "new_road_not_in_extract"} <= set(result.flags)
+def _street_fallback(result: RecordGeocode) -> bool:
+    """Drawn as the existing street (way/1 only), flagged, never as a mapped extension."""
+    return (
+        result.precision == "street"
+        and result.sources == ["way/1"]
+        and "extension_not_in_extract" in result.flags
+        and not any(f.startswith("extension: ") for f in result.flags)
+    )
+
+
+def test_an_extension_with_no_planned_road_is_the_existing_street_flagged_not_in_extract() -> None:
+    resolver = _resolver()
+    result = resolver.resolve_record(EXTENSION)
+    assert _street_fallback(result) and result.unresolved == []
+    assert result.metric is not None and result.metric.equals(resolver.index.metric[0])
+    note = next(f for f in result.flags if f.startswith("extension_not_in_extract: "))
+    assert "not the extension itself" in note and "ул. „Крайна“" in note
+    assert "new_road_not_in_extract" not in result.flags and "way/9" not in result.sources
+
+
+def test_an_extension_whose_street_is_not_found_stays_unlocated() -> None:
+    record = {**EXTENSION, "name": "Продължение на бул. „Несъществуваща“ до ул. „Крайна“", "places": []}
+    result = _resolver().resolve_record(record)
+    assert result.geometry is None and "new_road_ends_missing" in result.flags
+    assert [u.reason for u in result.unresolved] == ["not_in_extract"]
 
 
 @pytest.mark.parametrize("planned", [BACK, SIDE], ids=["back_along_the_street", "side_road_away_from_target"])
 def test_a_planned_road_at_the_end_that_does_not_lead_on_is_not_the_extension(planned: LineString) -> None:
     result = _resolver(planned).resolve_record(EXTENSION)
-    assert result.geometry is None and result.unresolved[0].reason == "new_road_not_in_extract"
+    assert _street_fallback(result) and "way/20" not in result.sources
 
 
 def test_without_a_target_the_extension_goes_straight_on_not_sideways() -> None:
     record = {**EXTENSION, "name": "Удължаване на бул. „Северна“"}
-    assert _resolver(SIDE).resolve_record(record).geometry is None
+    assert _street_fallback(_resolver(SIDE).resolve_record(record))
     located = _resolver(SIDE, ON).resolve_record(record)
     assert located.precision == "segment" and "way/21" in located.sources and "way/20" not in located.sources
 
@@ -171,4 +195,4 @@ def test_from_x_chooses_the_end_at_x() -> None:
     result = _resolver(WEST_END, ON).resolve_record(record)
     assert "way/21" in result.sources and "way/20" not in result.sources
     west = {**EXTENSION, "name": "Удължаване на бул. „Северна“ от бул. „Начална“"}
-    assert _resolver(WEST_END).resolve_record(west).geometry is None
+    assert _street_fallback(_resolver(WEST_END).resolve_record(west))

@@ -6,10 +6,10 @@ the unnamed ways beside a named landmark). `missed` = the object is in the extra
 lookup does not match it yet (geocoding/name_variants.toml [known_misses]; empty since the
 lookup finds unnamed under/overpasses beside their landmark and route relations, issue #13).
 `new_road_not_in_extract` = a work that builds a new road whose ends were found, with no
-planned or under-construction road of the extract between them, or an extension of a named
-street with no such road continuing it from its end (issue 13e; checked against every such
-way, `python -m geocoding.check_unresolved`): its ends, or the existing street, are not drawn
-as the work.
+planned or under-construction road of the extract between them (checked against every such
+way, `python -m geocoding.check_unresolved`): its ends are not drawn as the work. An extension
+of a named street with no such road continuing it (lines 115 and 124) is not listed: since issue
+13f it is drawn as the existing street, flagged `extension_not_in_extract`.
 The list is the build's list exactly: a mention newly unresolved, or newly located, fails the
 test until its row is checked against the extract again.
 """
