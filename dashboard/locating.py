@@ -152,7 +152,7 @@ def pick_location(ctx: ViewContext, record: WorkRecord) -> tuple[list[dict[str, 
         st.error(md_text(exc))
         return None
     places = [*(p.as_dict() for p in record.places if keep), place]
-    _preview(ctx, record, picker.preview(places, record.districts, record.name))
+    _preview(ctx, record, picker.preview(places, record.districts, record.name, record.source_text))
     reason = st.text_input(t("review_reason", lang), max_chars=500, key=f"lr_{key}")
     if st.button(t("loc_save", lang), key=f"ls_{key}", type="primary"):
         return places, reason

@@ -28,6 +28,7 @@ from geo.names import drop_stress, transliterate
 
 __all__ = [
     "PREFIX_KINDS",
+    "aliases_of",
     "bank_aliases",
     "descriptors",
     "landmark_probe",
@@ -388,6 +389,17 @@ def _apply_typos(key: str, typos: list[tuple[re.Pattern[str], str]]) -> str:
     for pattern, right in typos:
         key = pattern.sub(right, key)
     return key
+
+
+@lru_cache(maxsize=4096)
+def aliases_of(key: str) -> tuple[str, ...]:
+    """The alias keys of ``name_variants.toml`` that name the object whose key is *key*.
+
+    Why: a sentence calls the city gallery „ГХГ“ where OSM has „Градска художествена галерия“;
+    looking for an object's names inside running text needs its aliases, not just its key.
+    """
+    _typos, aliases = _variant_tables()
+    return tuple(sorted(alias for alias, canonical in aliases.items() if canonical == key and alias))
 
 
 @lru_cache(maxsize=65536)

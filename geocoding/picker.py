@@ -221,11 +221,18 @@ class PlacePicker:
         return place
 
     def preview(
-        self, places: Sequence[Mapping[str, Any]], districts: Sequence[str], name: str = ""
+        self,
+        places: Sequence[Mapping[str, Any]],
+        districts: Sequence[str],
+        name: str = "",
+        source_text: str = "",
     ) -> RecordGeocode:
-        """What the build will give a work with these places: the resolver's own answer."""
+        """What the build will give a work with these places: the resolver's own answer.
+
+        The sentence is passed too: the build reads an address's facility from it.
+        """
         result = self.resolver.resolve_record(
-            {"places": list(places), "districts": list(districts), "name": name}
+            {"places": list(places), "districts": list(districts), "name": name, "source_text": source_text}
         )
         self.resolver.assign([result], [list(districts)])
         return result

@@ -25,6 +25,7 @@ GeometryCollection — the same rule for every record.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,9 +46,9 @@ from shapely.ops import nearest_points
 
 from geo.districts import PLOVDIV_DISTRICTS, assign_districts
 from geo.projection import METRIC_CRS, round_coords, to_metric, to_wgs84
-from geocoding.lookup import GazetteerIndex, Match, Miss
+from geocoding.lookup import PRECISION_OF_KIND, GazetteerIndex, Match, Miss
 from geocoding.new_roads import NewRoad, split_places
-from geocoding.normalize import strip_prefix
+from geocoding.normalize import aliases_of, normalize, strip_prefix
 from geocoding.segments import (
     CARRIAGEWAY_M,
     END_TOLERANCE_M,
@@ -102,6 +103,16 @@ EXTENSION_HEADING_M = 50.0
 #: A planned road at least this share of which lies along the street (within
 #: ``segments.CARRIAGEWAY_M``) is the street being rebuilt, not an extension of it.
 EXTENSION_BEYOND = 0.5
+#: A facility the record's words name that lies this close (metres) to the street its address
+#: gives is the building at that address: the finest site the record has.
+ADDRESS_FACILITY_M = 50.0
+#: Gazetteer kinds that are not a building at an address: a stop is named after a place, an
+#: unnamed crossing is found only beside its landmark.
+_NOT_ADDRESS_KINDS = frozenset({"bus_stop", "unnamed_underpass", "unnamed_bridge", "bridge", "underpass"})
+#: A house number right after a street's name ("ул. „Княз Александър I“ №15", "No 3").
+_HOUSE_NUMBER = re.compile(r"^[\s„“\"”»]{0,3}(?:№|No\.?|номер)\s*\d", re.IGNORECASE)
+#: A street named as an address ("на адрес ул. …", "с адрес: бул. …").
+_ADDRESS_WORD = re.compile(r"\bадрес\w*\s*:?\s*$", re.IGNORECASE)
 _RANK = {p: i for i, p in enumerate(PRECISIONS)}
 
 
@@ -541,6 +552,59 @@ class Resolver:
                 self._add_sources(out, found[role][1])
         return self._inside_city(out)
 
+    def _address_facility(self, out: PlaceResult, texts: Sequence[str]) -> None:
+        """An address's street → the facility at it that the record's words name (in place).
+
+        Why: "ремонт на покрива на Залите … на ГХГ – Пловдив, ул. „Княз Александър I“ №15"
+        is a work on the gallery's building at that address, not on the 737 m street; the
+        extractor keeps the street (the house number is not in the extract), so the street
+        is drawn unless a finer site is found. The site is every gazetteer facility (a
+        school, museum, hospital … — not a stop or an unnamed crossing) lying within
+        :data:`ADDRESS_FACILITY_M` of the street whose name, OSM alternative name or alias
+        (``name_variants.toml``: „ГХГ“ → Градска художествена галерия) occurs as whole words in
+        the record's name, else in its sentence. Only its rows near the street are drawn (the
+        gallery's other buildings elsewhere are not this address). Found: precision
+        ``facility``, flagged ``address_facility`` with the OSM ids and distance; else the
+        street stays as it was.
+        """
+        street = out.geometry
+        if street is None:
+            return
+        for text in texts:
+            words = f" {normalize(text)} "
+            if not words.strip():
+                continue
+            rows: list[int] = []
+            said: list[str] = []
+            for r in range(len(self.index.kinds)):
+                kind = str(self.index.kinds[r])
+                if PRECISION_OF_KIND.get(kind, "facility") != "facility" or kind in _NOT_ADDRESS_KINDS:
+                    continue
+                names = _facility_keys(self.index, r)
+                hit = next((k for k in names if f" {k} " in words), None)
+                if hit is None or self.index.metric[r].distance(street) > ADDRESS_FACILITY_M:
+                    continue
+                rows.append(r)
+                said.append(hit)
+            if not rows:
+                continue
+            geom = self.index.geometry(rows)
+            refs = self.index.osm_refs(rows)
+            names = sorted({str(self.index.names[r]) for r in rows})
+            gap = max(self.index.metric[r].distance(street) for r in rows)
+            out.flags.extend(
+                [
+                    "address_facility",
+                    f"address_facility: {', '.join(names)} ({', '.join(refs)}), named in the text as "
+                    f"„{said[0]}“, lies {gap:.0f} m from {out.text}, the address the text gives: the "
+                    "building at the address, not the whole street",
+                ]
+            )
+            out.geometry, out.precision = geom, "facility"
+            out.sources = refs
+            out.matched = names + [m for m in out.matched if m not in names]
+            return
+
     def _inside_city(self, out: PlaceResult) -> PlaceResult:
         """Clip to the city (+1 km); a place wholly outside becomes unresolved ``outside_box``."""
         if out.geometry is None or self.city is None:
@@ -569,17 +633,29 @@ class Resolver:
         the districts the result gets.
         """
         return self._resolve(
-            props.get("places") or [], props.get("districts") or [], str(props.get("name") or "")
+            props.get("places") or [],
+            props.get("districts") or [],
+            str(props.get("name") or ""),
+            str(props.get("source_text") or ""),
         )
 
     def resolve_work(self, record: WorkRecord) -> RecordGeocode:
-        """:meth:`resolve_record` for a domain record (its ``places``, ``districts`` and name)."""
-        return self._resolve([place.as_dict() for place in record.places], record.districts, record.name)
+        """:meth:`resolve_record` for a domain record (its places, districts, name and sentence)."""
+        return self._resolve(
+            [place.as_dict() for place in record.places],
+            record.districts,
+            record.name,
+            record.source_text,
+        )
 
     def _resolve(
-        self, places: Sequence[Mapping[str, Any]], districts: Sequence[str], name: str = ""
+        self,
+        places: Sequence[Mapping[str, Any]],
+        districts: Sequence[str],
+        name: str = "",
+        sentence: str = "",
     ) -> RecordGeocode:
-        result = self._resolve_places(places, districts, name)
+        result = self._resolve_places(places, districts, name, sentence)
         known = set(PLOVDIV_DISTRICTS.values())
         result.place_districts = [
             name
@@ -591,10 +667,17 @@ class Resolver:
         return result
 
     def _resolve_places(
-        self, places: Sequence[Mapping[str, Any]], districts: Sequence[str], name: str = ""
+        self,
+        places: Sequence[Mapping[str, Any]],
+        districts: Sequence[str],
+        name: str = "",
+        sentence: str = "",
     ) -> RecordGeocode:
         link, rest = split_places(name, places)
         results = [self.resolve_place(p) for p in rest]
+        for place, result in zip(rest, results, strict=True):
+            if _is_address(place, result, sentence):
+                self._address_facility(result, (name, sentence))
         if link is not None:
             results.insert(0, self.resolve_new_road(link))
         unresolved = [u for r in results for u in r.unresolved]
@@ -693,6 +776,36 @@ def _fallback_streets(resolver: Resolver, out: PlaceResult, members: Sequence[Ma
     out.flags.append(f"{out.kind}_as_streets")
     for m in members:
         resolver._add_sources(out, m)
+
+
+def _is_address(place: Mapping[str, Any], result: PlaceResult, sentence: str) -> bool:
+    """Is this whole-street result the street of an address (a house number, or "адрес …")?
+
+    Why only then: "ремонт на ул. X пред училище Y" is work on the street; "…, ул. X №15"
+    and "на адрес ул. X" give where a building is. A segment, a junction or a street not
+    written in the sentence is never an address.
+    """
+    if result.kind not in _ROAD_KINDS or result.precision != "street" or place.get("between"):
+        return False
+    text = str(place.get("text") or "")
+    if not text or not sentence:
+        return False
+    for found in re.finditer(re.escape(text), sentence):
+        if _HOUSE_NUMBER.match(sentence[found.end() :]) or _ADDRESS_WORD.search(sentence[: found.start()]):
+            return True
+    return False
+
+
+def _facility_keys(index: GazetteerIndex, row: int) -> list[str]:
+    """A facility's names as matching keys: its key, OSM alternative names and aliases.
+
+    Single-word keys are kept only as aliases (abbreviations such as „ГХГ“, checked in the
+    extract): a one-word OSM name ("Център", "Пловдив") is too common to find in a sentence.
+    """
+    key = str(index.gdf.at[row, "key"] or "")
+    alts = [a for a in str(index.gdf.at[row, "alt_keys"] or "").split("|") if a]
+    own = [k for k in [key, *alts] if len(k.split()) >= 2]
+    return sorted({*own, *(aliases_of(key) if key else ())}, key=len, reverse=True)
 
 
 def _free_ends(street: BaseGeometry) -> list[tuple[Point, tuple[float, float]]]:
