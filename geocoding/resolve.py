@@ -50,6 +50,7 @@ from geocoding.lookup import PRECISION_OF_KIND, GazetteerIndex, Match, Miss
 from geocoding.new_roads import NewRoad, split_places
 from geocoding.normalize import aliases_of, normalize, strip_prefix
 from geocoding.segments import (
+    BLOCK_GAP_M,
     CARRIAGEWAY_M,
     END_TOLERANCE_M,
     MAX_GAP_M,
@@ -323,7 +324,11 @@ class Resolver:
         members = self._members(place, out)
         if len(members) < 2:
             return _fallback_streets(self, out, members)
-        cut = block_between([self.index.geometry(m.rows) for m in members])
+        geoms = [self.index.geometry(m.rows) for m in members]
+        cut = block_between(geoms)
+        continued: list[tuple[int, int]] = []
+        if isinstance(cut, Cut) and cut.gap_m > BLOCK_GAP_M:
+            cut, continued = self._continue_block(members, geoms, cut)
         if isinstance(cut, Cut):
             out.geometry, out.precision = cut.geometry, "area"
             out.flags.extend(cut.flags)
@@ -332,9 +337,74 @@ class Resolver:
                 out.flags.append("block_member_missing")
             for m in members:
                 self._add_sources(out, m)
+            streets = [str(s) for s in place.get("streets") or []]
+            for i, row in continued:
+                refs = self.index.osm_refs([row])
+                out.sources.extend(r for r in refs if r not in out.sources)
+                listed = streets[i] if i < len(streets) else members[i].name
+                out.flags.extend(
+                    [
+                        "block_continued",
+                        f"block_continued: {listed} ends in the extract; its side follows "
+                        f"{self.index.names[row]} ({', '.join(refs)}), which continues it across the gap",
+                    ]
+                )
         else:
             out.unresolved.append(Unresolved(out.text, "block", cut.reason, cut.detail))
             _fallback_streets(self, out, members)
+
+    def _continue_block(
+        self, members: Sequence[Match], geoms: list[BaseGeometry], cut: Cut
+    ) -> tuple[Cut, list[tuple[int, int]]]:
+        """A block outline with a long straight gap: follow a street continuing a listed one.
+
+        Why: OSM may give the last stretch of a block's side another name (бул. „Княгиня Мария
+        Луиза“ ends at бул. „Източен“ and goes on as бул. „Цариградско шосе“), so the outline
+        closes the gap with a straight line that cuts off part of the block. Each road row of
+        the gazetteer not among the listed streets that starts at a free end of a listed street
+        (within ``segments.SNAP_M``: the shared OSM node) and leads on in that street's
+        direction (within :data:`EXTENSION_ANGLE`) is tried as part of that street (only its
+        stretch near the outline); the one that shortens the longest straight gap most, by more
+        than ``segments.END_TOLERANCE_M``, with a walked outline (never a hull) is kept (then
+        again, for a second gap).
+        Returns the best cut and the (listed street index, row) continuations it used; the
+        ``block_gap`` flag stays when the gap is still longer than ``segments.BLOCK_GAP_M``.
+        """
+        used = {r for m in members for r in m.rows}
+        roads = [
+            r for r in range(len(self.index.kinds)) if self.index.kinds[r] in _ROAD_KINDS and r not in used
+        ]
+        continued: list[tuple[int, int]] = []
+        for _round in range(2):
+            if cut.gap_m <= BLOCK_GAP_M:
+                break
+            best: tuple[float, int, int, Cut, BaseGeometry] | None = None
+            for i, geom in enumerate(geoms):
+                for end, heading in _free_ends(geom):
+                    for r in roads:
+                        road = self.index.metric[r]
+                        if road.distance(end) > SNAP_M or not _leads_on(road, end, heading):
+                            continue
+                        # Only the road's stretch by the block (a boulevard may run on for km).
+                        piece = road.intersection(cut.geometry.buffer(cut.gap_m + 100.0))
+                        if piece.is_empty:
+                            continue
+                        trial = list(geoms)
+                        trial[i] = shapely.union_all([geom, piece])
+                        other = block_between(trial)
+                        if (
+                            isinstance(other, Cut)
+                            and "block_hull" not in other.flags
+                            and other.gap_m < cut.gap_m - END_TOLERANCE_M
+                            and (best is None or other.gap_m < best[0])
+                        ):
+                            best = (other.gap_m, i, r, other, trial[i])
+            if best is None:
+                break
+            _gap, i, r, cut, geoms[i] = best
+            roads.remove(r)
+            continued.append((i, r))
+        return cut, continued
 
     def resolve_new_road(self, link: NewRoad) -> PlaceResult:
         """A NEW road between named places: along a planned road of the extract, or unlocated.
@@ -836,6 +906,24 @@ def _free_ends(street: BaseGeometry) -> list[tuple[Point, tuple[float, float]]]:
             if norm > 0:
                 out.append((end, (dx / norm, dy / norm)))
     return out
+
+
+def _leads_on(road: BaseGeometry, end: Point, heading: tuple[float, float]) -> bool:
+    """Does *road*, starting at a street's *end*, go on in the street's *heading*?
+
+    The road's point :data:`EXTENSION_HEADING_M` along from where it meets the end (on its
+    part nearest the end, the longer way) must lie within :data:`EXTENSION_ANGLE` of the
+    heading: a cross street at the end goes sideways and is not a continuation.
+    """
+    parts = [g for g in _flatten(shapely.line_merge(road)) if isinstance(g, LineString) and g.length > 0]
+    if not parts:
+        return False
+    part = min(parts, key=lambda g: g.distance(end))
+    at = part.project(end)
+    ahead = part.interpolate(min(at + EXTENSION_HEADING_M, part.length))
+    back = part.interpolate(max(at - EXTENSION_HEADING_M, 0.0))
+    point = ahead if ahead.distance(end) >= back.distance(end) else back
+    return _within_angle(point, end, heading)
 
 
 def _runs_away(

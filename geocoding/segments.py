@@ -23,6 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points, polygonize, substring
 
 __all__ = [
+    "BLOCK_GAP_M",
     "JUNCTION_CLUSTER_M",
     "MAX_GAP_M",
     "SNAP_M",
@@ -58,6 +59,9 @@ JUNCTION_SNAP_M = 200.0
 JUNCTION_CLUSTER_M = 150.0
 #: A block polygon's side must come this close to each listed street to count as bounded by it.
 BLOCK_TOUCH_M = 30.0
+#: A block outline closing a gap longer than this (metres) with a straight line is flagged
+#: ``block_gap``: the line may cut off part of the block (a side the extract names otherwise).
+BLOCK_GAP_M = 50.0
 #: Smallest plausible city block (m²); smaller faces are slivers between carriageways.
 MIN_BLOCK_M2 = 1_000.0
 
@@ -70,6 +74,9 @@ class Cut:
     flags: tuple[str, ...] = ()
     #: What was approximated, in words ("the end bound does not reach the street: …").
     notes: tuple[str, ...] = ()
+    #: A block outline: the longest gap (metres) between neighbouring streets that a straight
+    #: line closes (0 when every corner is a crossing).
+    gap_m: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -497,7 +504,10 @@ def block_between(streets: Sequence[BaseGeometry]) -> Cut | Fail:
     2. Else the outline is walked along the streets themselves: going round the block's
        corners (:func:`_corners`), each side is its street followed between the two corners
        (the street's own lines); where two neighbours do not meet, the gap between them
-       closes the ring and the block is flagged ``block_outline`` (explained in the notes).
+       closes the ring and the block is flagged ``block_outline`` (explained in the notes), and
+       ``block_gap`` when a gap is longer than :data:`BLOCK_GAP_M` (the straight line may cut
+       off part of the block; :attr:`Cut.gap_m` is the longest gap, so a caller can try
+       a street that continues a listed one across it).
     3. Else (the sides do not make a plausible block) the corners' convex hull, flagged
        ``block_hull``, and ``block_partial`` when it misses a listed street. A fallback is
        always flagged; the notes say which streets the outline misses.
@@ -520,10 +530,14 @@ def block_between(streets: Sequence[BaseGeometry]) -> Cut | Fail:
         if not _missing(poly, streets):
             if any(g > END_TOLERANCE_M for g in gaps):
                 far = ", ".join(f"{g:.0f} m" for g in gaps if g > END_TOLERANCE_M)
+                flags = ("block_outline", "block_gap") if max(gaps) > BLOCK_GAP_M else ("block_outline",)
                 return Cut(
-                    poly, ("block_outline",), (f"neighbouring streets do not meet ({far} apart): joined",)
+                    poly,
+                    flags,
+                    (f"neighbouring streets do not meet ({far} apart): joined by a straight line",),
+                    gap_m=max(gaps),
                 )
-            return Cut(poly)
+            return Cut(poly, gap_m=max(gaps, default=0.0))
     hull = MultiPoint(corners.ring).convex_hull if corners.ring else Polygon()
     if isinstance(hull, Polygon) and _wide(hull):
         missing = _missing(hull, streets)
