@@ -26,7 +26,9 @@ first two do not — 21 — labelled the same way after 13d, blind: right 19 (90
 „Княз Александър I“ №15 are the whole street though the gallery's building is in the extract),
 wrong 0. Its checker also judged one block right by the scorer approximate (Мария Луиза's gap
 to бул. Източен closed by a straight line: 79% of the block). This is the honest figure for
-records nobody had looked at, and it is below the issue's 95%.
+records nobody had looked at, and it is below the issue's 95%. After issue 13f (an address's
+building named in the sentence; a block's gap followed along the road that continues a listed
+street) it reads right 20 (95.2%), approximate 1 — no longer blind. Floors at that level.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ WRONG_CEILING = 0.0
 INDEPENDENT = DEFAULT_LABELS.with_name("labelled_geometry_independent.csv")
 REMAINING = DEFAULT_LABELS.with_name("labelled_geometry_remaining.csv")
 #: (labels, right floor, wrong ceiling) for each set.
-SETS = [(DEFAULT_LABELS, RIGHT_FLOOR, WRONG_CEILING), (INDEPENDENT, 0.96, 0.0), (REMAINING, 0.90, 0.0)]
+SETS = [(DEFAULT_LABELS, RIGHT_FLOOR, WRONG_CEILING), (INDEPENDENT, 0.96, 0.0), (REMAINING, 0.95, 0.0)]
 
 
 def test_the_sets_share_no_record() -> None:
