@@ -24,6 +24,7 @@ import shapely
 import shapely.ops
 from rapidfuzz import fuzz, process
 
+from extraction.placekinds import PLACE_KINDS, RELATION_KINDS, ROAD_KINDS
 from geo.names import transliterate
 from geocoding.normalize import normalize, strip_prefix
 from geocoding.resolve import RecordGeocode, Resolver
@@ -33,30 +34,19 @@ from works.model import PlaceKind
 
 __all__ = ["PICKABLE_KINDS", "Candidate", "PickError", "PlacePicker", "place_kind"]
 
-#: Gazetteer kinds a place kind of the register names directly (the rest are facilities).
+#: Gazetteer kinds a place kind of the register names directly (the rest are facilities): every
+#: place kind but those made of other places, the district (context, not a site) and facility.
 _PLACE_KIND_OF: dict[str, PlaceKind] = {
     kind: PlaceKind(kind)
-    for kind in (
-        "street",
-        "boulevard",
-        "square",
-        "park",
-        "garden",
-        "kindergarten",
-        "nursery",
-        "school",
-        "underpass",
-        "bridge",
-        "neighbourhood",
-        "village",
-    )
+    for kind in PLACE_KINDS
+    if kind not in RELATION_KINDS and kind not in ("district", "facility")
 }
 #: Gazetteer kinds that are never a work's place by name: a stop is named after a place, an
 #: unnamed crossing has no name, a planned road is found only as a new link's road.
 _NOT_PICKABLE = frozenset({"bus_stop", "unnamed_underpass", "unnamed_bridge", "planned_road"})
 #: Every place kind a search may be narrowed to.
 PICKABLE_KINDS: tuple[PlaceKind, ...] = (*_PLACE_KIND_OF.values(), PlaceKind.FACILITY)
-_ROADS = frozenset({"street", "boulevard"})
+_ROADS = ROAD_KINDS
 _ROAD_WORD = {"street": "ул.", "boulevard": "бул."}
 #: rapidfuzz WRatio a search candidate must reach.
 SEARCH_CUTOFF = 70.0

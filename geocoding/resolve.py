@@ -463,16 +463,9 @@ class Resolver:
             )
             return out
         _gap, row, i, j, cut = best
-        rows, pieces = self._alongside(
-            row, cut.geometry, planned, lambda road: cut_between(road, geoms[i], geoms[j])
+        refs, road_name = self._draw_along(
+            out, row, cut.geometry, planned, lambda road: cut_between(road, geoms[i], geoms[j])
         )
-        out.geometry = _combine(pieces)
-        out.precision = "segment"
-        refs = self.index.osm_refs(rows)
-        road_name = str(self.index.names[row])
-        out.sources.extend(refs)
-        out.matched.append(road_name)
-        out.score = 100.0
         (start, _ms), (end, _me) = ends[i], ends[j]
         out.flags.extend(["new_road", f"new_road: {road_name} ({', '.join(refs)}) between {start} and {end}"])
         out.flags.extend(cut.flags)
@@ -482,6 +475,29 @@ class Resolver:
         for _t, m in (ends[i], ends[j]):
             self._add_sources(out, m)
         return self._inside_city(out)
+
+    def _draw_along(
+        self,
+        out: PlaceResult,
+        row: int,
+        piece: BaseGeometry,
+        planned: Sequence[int],
+        cut: Callable[[BaseGeometry], Cut | Fail],
+    ) -> tuple[list[str], str]:
+        """Draw ``out`` along planned row ``row``'s ``piece`` (and its other carriageway).
+
+        Returns the OSM refs drawn and the planned road's name, for the caller's flag. Why one
+        helper: a new link and an extension are drawn the same way once their road is chosen.
+        """
+        rows, pieces = self._alongside(row, piece, planned, cut)
+        out.geometry = _combine(pieces)
+        out.precision = "segment"
+        refs = self.index.osm_refs(rows)
+        road_name = str(self.index.names[row])
+        out.sources.extend(refs)
+        out.matched.append(road_name)
+        out.score = 100.0
+        return refs, road_name
 
     def _alongside(
         self,
@@ -600,16 +616,11 @@ class Resolver:
             if isinstance(cut, Cut) and cut.geometry.length > 0:
                 piece = cut.geometry
                 notes = [n.replace("the end bound", goal_text) for n in cut.notes if "the end bound" in n]
-            rows, pieces = self._alongside(row, piece, planned, lambda road: cut_between(road, end, goal))
+            refs, road_name = self._draw_along(
+                out, row, piece, planned, lambda road: cut_between(road, end, goal)
+            )
         else:
-            rows, pieces = self._alongside(row, piece, planned, Cut)
-        out.geometry = _combine(pieces)
-        out.precision = "segment"
-        refs = self.index.osm_refs(rows)
-        road_name = str(self.index.names[row])
-        out.sources.extend(refs)
-        out.matched.append(road_name)
-        out.score = 100.0
+            refs, road_name = self._draw_along(out, row, piece, planned, Cut)
         out.flags.append(
             f"extension: {road_name} ({', '.join(refs)}) continues {street_text} from its end "
             f"({gap:.0f} m){target}"
