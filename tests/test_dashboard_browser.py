@@ -547,6 +547,16 @@ REVIEW_REPORT = (
 )
 
 
+def _open_review(s: Session) -> Any:
+    """The review view, logged in as a planner, with nothing reviewed yet."""
+    page = s.open("?view=review")
+    page.get_by_label("Вашето име").fill("Ана Планиращ")
+    page.get_by_label("Парола", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Вход").click()
+    expect(page.get_by_text(re.compile("^Проверени: 0 от"))).to_be_visible()
+    return page
+
+
 def test_a_planner_reviews_one_work_of_each_kind(browser: Any, tmp_path: Path) -> None:
     """Confirm, edit a status, split (only once confirmed), add — in Chromium, each stored with
     the planner's name."""
@@ -568,11 +578,7 @@ def test_a_planner_reviews_one_work_of_each_kind(browser: Any, tmp_path: Path) -
     with streamlit_server(REPO_ROOT / "app.py", tmp_path / "review.log", env) as base:
         s = Session(browser, base, height=1200)
         try:
-            page = s.open("?view=review")
-            page.get_by_label("Вашето име").fill("Ана Планиращ")
-            page.get_by_label("Парола", exact=True).fill(PASSWORD)
-            page.get_by_role("button", name="Вход").click()
-            expect(page.get_by_text(re.compile("^Проверени: 0 от"))).to_be_visible()
+            page = _open_review(s)
             s.shot("review")
             started = time.monotonic()
             page.get_by_role("button", name="Потвърди").click()
@@ -762,11 +768,7 @@ def test_a_planner_picks_a_place_for_a_work_in_review(browser: Any, tmp_path: Pa
     with streamlit_server(REPO_ROOT / "app.py", tmp_path / "locate.log", env) as base:
         s = Session(browser, base, height=1400)
         try:
-            page = s.open("?view=review")
-            page.get_by_label("Вашето име").fill("Ана Планиращ")
-            page.get_by_label("Парола", exact=True).fill(PASSWORD)
-            page.get_by_role("button", name="Вход").click()
-            expect(page.get_by_text(re.compile("^Проверени: 0 от"))).to_be_visible()
+            page = _open_review(s)
             page.get_by_text("Местоположение: обект или участък от OSM, или карфица").click()
             search = page.get_by_label("Търсене в OSM (име; на кирилица или латиница)")
             search.fill("testovo")  # Latin finds the Cyrillic name
