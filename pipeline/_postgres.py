@@ -86,6 +86,7 @@ reviews = sa.Table(
     sa.Column("at", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=False, server_default=""),
     sa.Column("changes", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("seen", sa.Text, nullable=False, server_default="{}"),
     sa.Index("reviews_key", "report", "key"),
 )
 
@@ -152,6 +153,10 @@ def engine(url: str) -> Engine:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(150015)"))
             conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
             metadata.create_all(conn)
+            # A table from before decisions kept what their reviewer saw.
+            conn.execute(
+                sa.text("ALTER TABLE reviews ADD COLUMN IF NOT EXISTS seen TEXT NOT NULL DEFAULT '{}'")
+            )
         _READY.add(url)
     return eng
 
@@ -302,10 +307,10 @@ def add_decisions(url: str, rows: Sequence[Mapping[str, Any]]) -> int:
 
 
 def list_decisions(url: str, report: str) -> list[tuple[Any, ...]]:
-    """(uid, key, action, reviewer, at, reason, changes) of a report, oldest first."""
+    """(uid, key, action, reviewer, at, reason, changes, seen) of a report, oldest first."""
     c = reviews.c
     query = (
-        sa.select(c.uid, c.key, c.action, c.reviewer, c.at, c.reason, c.changes)
+        sa.select(c.uid, c.key, c.action, c.reviewer, c.at, c.reason, c.changes, c.seen)
         .where(c.report == report)
         .order_by(c.at, c.uid)
     )

@@ -104,6 +104,11 @@ def _review_summary(info: dict[str, Any] | None) -> str:
     )
     if info.get("applied"):
         line += "\n  decisions applied: " + ", ".join(f"{k} {v}" for k, v in info["applied"].items())
+    if info.get("drifted"):
+        line += (
+            f"\n  CHANGED by the extractor since review (reviewed values kept): {len(info['drifted'])}: "
+            + ", ".join(f"{x['key']} ({', '.join(x['fields'])})" for x in info["drifted"])
+        )
     if info["orphaned"]:
         line += f"\n  ORPHANED review decisions (work gone; kept, not applied): {len(info['orphaned'])}"
     if info.get("note"):
@@ -167,6 +172,8 @@ def _apply_reviews(
         "not_works": sum(1 for r in applied.records if r.not_work),
         "merged": sum(1 for r in applied.records if r.merged_into),
     }
+    if applied.drifted:  # what planners confirmed is published; they should look again
+        info["drifted"] = [x.as_dict() for x in applied.drifted]
     if note:
         info["note"] = note
     return applied.records, info

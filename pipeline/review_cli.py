@@ -11,7 +11,9 @@ reviewing a register in bulk or from a script:
     python -m pipeline.review_cli batch decisions.jsonl --reviewer "Ана"   # one JSON per line
     python -m pipeline.review_cli export                       # → the report's file in reviews/
     python -m pipeline.review_cli import reviews/programme-2019-2023.json
-    python -m pipeline.review_cli status                       # reviewed share, orphans
+    python -m pipeline.review_cli status                       # reviewed share, drift, orphans
+    python -m pipeline.review_cli orphans                      # orphans and their likely successors
+    python -m pipeline.review_cli restate <uid> w-… --reviewer "Ана"  # an orphan's decision, re-stated
 
 Every error is one line on stderr and exit code 2.
 """
@@ -27,10 +29,19 @@ from pathlib import Path
 from typing import Any
 
 from extraction import extract_projects, parse_outline, read_report
-from pipeline import reviews
+from pipeline import reviews, succession
 from works.errors import PlovdivError
 from works.model import WorkRecord
-from works.review import Action, Applied, Decision, ReviewError, apply_decisions, make_decision, review_queue
+from works.review import (
+    Action,
+    Applied,
+    Decision,
+    ReviewError,
+    apply_decisions,
+    make_decision,
+    review_queue,
+    seen_of,
+)
 from works.settings import Settings, load_settings
 
 EXIT_BAD_INPUT = 2
@@ -38,6 +49,14 @@ EXIT_BAD_INPUT = 2
 
 def _state(settings: Settings) -> tuple[str, list[str], Applied]:
     """The report's SHA-256, its lines, and the raw register with every decision applied."""
+    sha, lines, _decisions, _extracted, applied = _full_state(settings)
+    return sha, lines, applied
+
+
+def _full_state(
+    settings: Settings,
+) -> tuple[str, list[str], list[Decision], list[WorkRecord], Applied]:
+    """:func:`_state` with every decision and the extractor's records."""
     text = read_report(settings.report)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     decisions, _note = reviews.load_decisions(
@@ -46,7 +65,8 @@ def _state(settings: Settings) -> tuple[str, list[str], Applied]:
         settings.report.name,
         sha,
     )
-    return sha, text.splitlines(), apply_decisions(extract_projects(parse_outline(text)), decisions)
+    extracted = extract_projects(parse_outline(text))
+    return sha, text.splitlines(), decisions, extracted, apply_decisions(extracted, decisions)
 
 
 def _brief(record: WorkRecord, doubts: list[str] | None = None) -> dict[str, Any]:
@@ -111,11 +131,19 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
 def _decide(args: argparse.Namespace, settings: Settings) -> int:
     sha, _lines, applied = _state(settings)
     changes = json.loads(args.changes) if args.changes else {}
-    decision = make_decision(args.key, args.action, args.reviewer, args.reason, changes)
+    decision = make_decision(
+        args.key, args.action, args.reviewer, args.reason, changes, seen=_seen(args.key, applied)
+    )
     _check_target(decision, applied)
     reviews.add_decision(settings.corrections_db, settings.report.name, sha, decision)
     _print(decision.as_dict())
     return 0
+
+
+def _seen(key: str, applied: Applied) -> dict[str, Any]:
+    """What the reviewer is shown of the work (kept with a confirm or an edit)."""
+    found = [r for r in applied.records if r.key == key]
+    return seen_of(found[0]) if found else {}
 
 
 def _check_target(decision: Decision, applied: Applied) -> None:
@@ -136,14 +164,16 @@ def _batch(args: argparse.Namespace, settings: Settings) -> int:
             continue
         try:
             raw = json.loads(line)
+            now = apply_decisions(applied.records, decisions)
             decision = make_decision(
                 str(raw.get("key", "")),
                 raw["action"],
                 args.reviewer,
                 str(raw.get("reason", "")),
                 raw.get("changes") or {},
+                seen=_seen(str(raw.get("key", "")), now),
             )
-            _check_target(decision, apply_decisions(applied.records, decisions))
+            _check_target(decision, now)
         except (json.JSONDecodeError, KeyError, ValueError) as exc:
             raise ReviewError(f"{args.file}:{n}: {exc}") from None
         decisions.append(decision)
@@ -169,8 +199,49 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _orphan_lines(orphans: list[succession.Orphan], limit: int) -> list[str]:
+    out: list[str] = []
+    for o in orphans:
+        d = o.decision
+        out.append(f"    {d.uid} {d.action} {d.key} by {d.reviewer} at {d.at}")
+        if not o.line:
+            out.append("      its report line is not found; by text alone (a weak hint):")
+        elif not o.successors:
+            out.append(f"      line {o.line} (found by {o.found_by}): no record there now")
+        for s in o.successors[:limit]:
+            done = f", re-stated by {s.restated_by}" if s.restated_by else ""
+            out.append(f"      → {s.key} l{s.source_line} {s.score:.0f}% [{s.review}{done}] {s.name[:80]}")
+    return out
+
+
+def _orphans(args: argparse.Namespace, settings: Settings) -> int:
+    _sha, lines, decisions, extracted, applied = _full_state(settings)
+    found = succession.orphans_with_successors(
+        applied.orphaned, applied.records, lines, decisions, extracted, args.limit
+    )
+    print(f"{len(found)} orphaned decisions; likely successors (same line, by text overlap; never applied):")
+    for line in _orphan_lines(found, args.limit):
+        print(line)
+    return 0
+
+
+def _restate(args: argparse.Namespace, settings: Settings) -> int:
+    sha, _lines, applied = _state(settings)
+    orphan = next((d for d in applied.orphaned if d.uid == args.uid), None)
+    if orphan is None:
+        raise ReviewError(f"no orphaned decision {args.uid}")
+    target = next((r for r in applied.records if r.key == args.key), None)
+    if target is None:
+        raise ReviewError(f"no work with key {args.key}")
+    decision = succession.restate(orphan, target, args.reviewer)
+    _check_target(decision, applied)
+    reviews.add_decision(settings.corrections_db, settings.report.name, sha, decision)
+    _print(decision.as_dict())
+    return 0
+
+
 def _status(args: argparse.Namespace, settings: Settings) -> int:
-    _sha, _lines, applied = _state(settings)
+    _sha, lines, decisions, extracted, applied = _full_state(settings)
     records = applied.records
     public = [r for r in records if r.public]
     states = Counter(str(r.review) for r in public)
@@ -181,10 +252,18 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
         + ", ".join(f"{s} {n}" for s, n in sorted(states.items()))
     )
     print("  decisions applied: " + ", ".join(f"{a} {n}" for a, n in sorted(applied.counts().items())))
+    if applied.drifted:
+        print(f"  CHANGED by the extractor since review (reviewed values kept): {len(applied.drifted)}")
+        for x in applied.drifted:
+            print(f"    {x.key} {', '.join(x.fields)} (reviewed by {x.reviewer}, {x.uid})")
     if applied.orphaned:
         print(f"  ORPHANED decisions (work gone; kept, not applied): {len(applied.orphaned)}")
-        for d in applied.orphaned:
-            print(f"    {d.uid} {d.action} {d.key} by {d.reviewer} at {d.at}")
+        found = succession.orphans_with_successors(
+            applied.orphaned, applied.records, lines, decisions, extracted, 3
+        )
+        for line in _orphan_lines(found, 3):
+            print(line)
+        print("    (re-state one on a successor: review_cli restate <uid> <key> --reviewer …)")
     return 0
 
 
@@ -216,7 +295,13 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--file")
     i = sub.add_parser("import", help="read a review file into the database")
     i.add_argument("file")
-    sub.add_parser("status", help="reviewed share, decisions, orphans")
+    sub.add_parser("status", help="reviewed share, decisions, drift, orphans")
+    o = sub.add_parser("orphans", help="orphaned decisions and their likely successors (never applied)")
+    o.add_argument("--limit", type=int, default=5)
+    r = sub.add_parser("restate", help="re-state an orphaned decision on a successor (a new decision)")
+    r.add_argument("uid", help="the orphaned decision")
+    r.add_argument("key", help="the successor's key")
+    r.add_argument("--reviewer", required=True)
     return parser
 
 
@@ -232,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
         "export": _export,
         "import": _import,
         "status": _status,
+        "orphans": _orphans,
+        "restate": _restate,
     }[args.command]
     try:
         return command(args, settings)

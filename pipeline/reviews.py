@@ -53,7 +53,8 @@ CREATE TABLE IF NOT EXISTS reviews (
     reviewer      TEXT NOT NULL CHECK (length(reviewer) BETWEEN 1 AND 100),
     at            TEXT NOT NULL,
     reason        TEXT NOT NULL DEFAULT '' CHECK (length(reason) <= 1000),
-    changes       TEXT NOT NULL DEFAULT '{}'
+    changes       TEXT NOT NULL DEFAULT '{}',
+    seen          TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS reviews_key ON reviews (report, key);
 """
@@ -72,6 +73,8 @@ def _init(conn: sqlite3.Connection) -> None:
     columns = {row[1] for row in conn.execute("PRAGMA table_info(reviews)")}
     if columns and "report" not in columns:  # a database from before decisions named their report
         conn.execute("ALTER TABLE reviews ADD COLUMN report TEXT NOT NULL DEFAULT ''")
+    if columns and "seen" not in columns:  # from before decisions kept what their reviewer saw
+        conn.execute("ALTER TABLE reviews ADD COLUMN seen TEXT NOT NULL DEFAULT '{}'")
     for statement in SCHEMA.split(";"):
         if statement.strip():
             conn.execute(statement)
@@ -88,14 +91,15 @@ def _row(report: str, sha: str, d: Decision) -> dict[str, str]:
         "at": d.at,
         "reason": d.reason,
         "changes": json.dumps(dict(d.changes), ensure_ascii=False, sort_keys=True),
+        "seen": json.dumps(dict(d.seen), ensure_ascii=False, sort_keys=True),
     }
 
 
 def _insert(conn: sqlite3.Connection, report: str, sha: str, d: Decision) -> bool:
     cursor = conn.execute(
         "INSERT OR IGNORE INTO reviews"
-        " (uid, report, report_sha256, key, action, reviewer, at, reason, changes)"
-        " VALUES (:uid, :report, :report_sha256, :key, :action, :reviewer, :at, :reason, :changes)",
+        " (uid, report, report_sha256, key, action, reviewer, at, reason, changes, seen)"
+        " VALUES (:uid, :report, :report_sha256, :key, :action, :reviewer, :at, :reason, :changes, :seen)",
         _row(report, sha, d),
     )
     return cursor.rowcount == 1
@@ -130,8 +134,10 @@ def list_decisions(db: Path, report: str) -> list[Decision]:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "reviews" not in tables:
                 return []
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(reviews)")}
+            seen = "seen" if "seen" in columns else "'{}'"  # read only: an old database as it is
             rows = conn.execute(
-                "SELECT uid, key, action, reviewer, at, reason, changes FROM reviews"
+                f"SELECT uid, key, action, reviewer, at, reason, changes, {seen} FROM reviews"
                 " WHERE report = ? ORDER BY at, uid",
                 (report,),
             ).fetchall()
@@ -145,9 +151,10 @@ def list_decisions(db: Path, report: str) -> list[Decision]:
                 "at": at,
                 "reason": reason,
                 "changes": json.loads(changes),
+                "seen": json.loads(seen or "{}"),
             }
         )
-        for uid, key, action, reviewer, at, reason, changes in rows
+        for uid, key, action, reviewer, at, reason, changes, seen in rows
     ]
 
 

@@ -47,21 +47,30 @@ from works.model import (
 
 __all__ = [
     "EDITABLE",
+    "SEEN",
     "Action",
     "Applied",
     "Decision",
+    "Drift",
     "ReviewError",
     "added_key",
     "apply_decisions",
     "doubts",
     "make_decision",
     "review_queue",
+    "seen_of",
     "validate_changes",
 ]
 
 #: Fields a reviewer may change with ``edit`` (and give a part of a split or an added work).
 EDITABLE = ("name", "status", "status_evidence", "categories", "years", "districts", "places")
 #: Fields an added work must have.
+#: What a ``confirm`` or ``edit`` records the planner saw (``Decision.seen``): the reviewable
+#: fields, and where the record stood in the report (``source_line``, ``goal``: to find its
+#: successors if a later extractor re-cuts it). Old decisions have no ``seen``.
+SEEN = (*EDITABLE, "status_scope", "source_line", "goal")
+#: The fields a later extractor may change under a reviewed record (kept at the seen value).
+_DRIFT = ("name", "status", "status_evidence", "categories", "years", "districts", "places")
 _ADD_REQUIRED = ("name", "status", "categories", "measure", "source_line", "source_text")
 _YEAR = re.compile(r"^(?:19[5-9]\d|20\d\d|2100)$")
 
@@ -92,6 +101,9 @@ class Decision:
     at: str
     reason: str = ""
     changes: Mapping[str, Any] = field(default_factory=dict)
+    #: The record as the reviewer saw it when confirming or editing (:func:`seen_of`); empty
+    #: for decisions made before it was recorded (they apply as before).
+    seen: Mapping[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """The decision as stored in ``reviews/*.json`` (one line each, sorted keys)."""
@@ -106,6 +118,8 @@ class Decision:
             out["reason"] = self.reason
         if self.changes:
             out["changes"] = dict(self.changes)
+        if self.seen:
+            out["seen"] = dict(self.seen)
         return out
 
     @classmethod
@@ -121,6 +135,7 @@ class Decision:
                 at=str(raw["at"]),
                 reason=str(raw.get("reason") or ""),
                 changes=dict(raw.get("changes") or {}),
+                seen=dict(raw.get("seen") or {}),
             )
         except (KeyError, ValueError, TypeError) as exc:
             raise ReviewError(f"malformed review decision {dict(raw)!r:.120}: {exc}") from None
@@ -144,8 +159,12 @@ def make_decision(
     reason: str = "",
     changes: Mapping[str, Any] | None = None,
     at: str | None = None,
+    seen: Mapping[str, Any] | None = None,
 ) -> Decision:
-    """A new, validated decision with its time and uid (an ``add`` computes its own key)."""
+    """A new, validated decision with its time and uid (an ``add`` computes its own key).
+
+    ``seen``: the record as the reviewer saw it (:func:`seen_of`); kept for ``confirm`` and
+    ``edit`` only, where it pins the values they reviewed."""
     action = Action(action)
     changes = dict(changes or {})
     reviewer = reviewer.strip()[:100]
@@ -154,7 +173,8 @@ def make_decision(
     at = at or _now()
     body = json.dumps([key, str(action), reviewer, at, reason, changes], ensure_ascii=False, sort_keys=True)
     uid = hashlib.blake2b(body.encode("utf-8"), digest_size=8).hexdigest()
-    decision = Decision(uid, key.strip(), action, reviewer, at, reason.strip()[:1000], changes)
+    kept = dict(seen or {}) if action in (Action.CONFIRM, Action.EDIT) else {}
+    decision = Decision(uid, key.strip(), action, reviewer, at, reason.strip()[:1000], changes, kept)
     _check(decision)
     return decision
 
@@ -164,6 +184,11 @@ def _check(d: Decision) -> None:
         raise ReviewError("a review decision needs a reviewer")
     if not d.key:
         raise ReviewError("a review decision needs the key of its work")
+    if d.seen:
+        unknown = sorted(set(d.seen) - set(SEEN))
+        if unknown or d.action not in (Action.CONFIRM, Action.EDIT):
+            raise ReviewError(f"what the reviewer saw has unknown fields {unknown} or no confirm/edit")
+        validate_changes(d.seen)
     if d.action is Action.EDIT:
         if not d.changes:
             raise ReviewError("an edit changes nothing")
@@ -278,6 +303,67 @@ def _changed(record: WorkRecord, changes: Mapping[str, Any]) -> WorkRecord:
     return replace(record, **updates)
 
 
+def seen_of(record: WorkRecord) -> dict[str, Any]:
+    """What a reviewer sees of ``record`` (stored with a confirm or an edit as ``seen``)."""
+    return {
+        "name": record.name,
+        "status": str(record.status),
+        "status_evidence": record.status_evidence,
+        "status_scope": str(record.status_scope),
+        "categories": [str(c) for c in record.categories],
+        "years": list(record.years),
+        "districts": list(record.districts),
+        "places": [p.as_dict() for p in record.places],
+        "source_line": record.source_line,
+        "goal": record.goal,
+    }
+
+
+def _drifted(record: WorkRecord, d: Decision) -> tuple[WorkRecord, list[str]]:
+    """The record with the values ``d``'s reviewer saw for the fields they did not change and
+    the extractor changed since, and the names of those fields.
+
+    Districts: a reviewer sees districts the geometry adds to the text's (the review view
+    shows the built register), and the build applies decisions before geocoding; so only a
+    district the text now names that they did not see is a change (those they saw are kept).
+    """
+    seen, now = d.seen, seen_of(record)
+    fields: list[str] = []
+    for name in _DRIFT:
+        if name not in seen or name in d.changes:
+            continue
+        if name == "districts":
+            differs = bool(set(now["districts"]) - set(seen["districts"]))
+        elif name == "places":
+            differs = [p.get("name") for p in now["places"]] != [p.get("name") for p in seen["places"]]
+        elif name == "categories":
+            differs = sorted(now["categories"]) != sorted(seen["categories"])
+        else:
+            differs = now[name] != seen[name]
+        if differs:
+            fields.append(name)
+    if not fields:
+        return record, []
+    kept = _changed(record, {f: seen[f] for f in fields})
+    if "status" in fields:  # the stage they saw, with the scope it had
+        kept = replace(kept, status_scope=StatusScope(seen.get("status_scope", str(record.status_scope))))
+    return kept, fields
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A reviewed record the extractor changed since the review: the reviewed values are kept."""
+
+    key: str
+    uid: str
+    reviewer: str
+    fields: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """For the build's metadata and the planners' view."""
+        return {"key": self.key, "uid": self.uid, "reviewer": self.reviewer, "fields": list(self.fields)}
+
+
 def _stamp(record: WorkRecord, d: Decision, state: ReviewState) -> WorkRecord:
     return replace(record, review=state, reviewed_by=d.reviewer, reviewed_at=d.at)
 
@@ -289,6 +375,8 @@ class Applied:
     records: list[WorkRecord]
     applied: list[Decision] = field(default_factory=list)
     orphaned: list[Decision] = field(default_factory=list)
+    #: Confirmed or edited records whose machine values changed since the review.
+    drifted: list[Drift] = field(default_factory=list)
 
     def counts(self) -> Counter[str]:
         """Applied decisions by action (``split`` counts records split, ``added`` works added)."""
@@ -356,6 +444,11 @@ def apply_decisions(records: Sequence[WorkRecord], decisions: Iterable[Decision]
             result.orphaned.append(d)
             continue
         rec = out[i]
+        if d.seen:  # what the reviewer confirmed is what is published
+            rec, fields = _drifted(rec, d)
+            result.drifted = [x for x in result.drifted if x.key != d.key]  # a later look wins
+            if fields:
+                result.drifted.append(Drift(d.key, d.uid, d.reviewer, tuple(fields)))
         kept = ReviewState.ADDED if rec.review is ReviewState.ADDED else None
         if d.action is Action.CONFIRM:
             state = kept or (
