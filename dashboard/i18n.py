@@ -208,6 +208,12 @@ TEXT: dict[str, dict[Lang, str]] = {
         "bg": "Осиротели решения — работата им вече я няма; пазят се и не се прилагат: {ids}",
         "en": "Orphaned decisions — their work is gone; kept, never applied: {ids}",
     },
+    "review_drifted": {
+        "bg": "Променени от извличането след проверката (публикувани са проверените стойности;"
+        " погледнете отново): {works}",
+        "en": "Changed by the extractor since review (the reviewed values are published; please"
+        " look again): {works}",
+    },
     "hidden_title": {
         "bg": "Записи извън картата след проверка (не са работи или са дубликати): {n}",
         "en": "Records off the map after review (not works or duplicates): {n}",

@@ -46,7 +46,7 @@ from pipeline import reviews
 from works.errors import PlovdivError
 from works.geojson import from_feature
 from works.model import PlaceKind, ReviewState, WorkRecord
-from works.review import Action, make_decision, review_queue
+from works.review import Action, make_decision, review_queue, seen_of
 
 _CURRENT = "review_key"
 #: A key shown in a code span: only the characters keys are made of.
@@ -142,11 +142,20 @@ class _Desk:
 
 
 def _store(
-    desk: _Desk, key: str, action: Action, reason: str, changes: dict[str, Any], what: str = ""
+    desk: _Desk,
+    key: str,
+    action: Action,
+    reason: str,
+    changes: dict[str, Any],
+    what: str = "",
+    record: WorkRecord | None = None,
 ) -> None:
+    """Store one decision; ``record``: the work as the planner sees it (kept with a confirm or
+    an edit, so a later extractor cannot change what they reviewed unnoticed)."""
     lang = desk.lang
     try:
-        decision = make_decision(key, action, desk.user, reason, changes)
+        seen = seen_of(record) if record is not None else None
+        decision = make_decision(key, action, desk.user, reason, changes, seen=seen)
         reviews.add_decision(desk.db, desk.report, desk.sha, decision)
     except PlovdivError as exc:
         st.error(md_text(exc))
@@ -220,6 +229,15 @@ def render(ctx: ViewContext) -> None:
         return
     if ctx.register.orphan_reviews:
         st.warning(tm("review_orphans", lang, ids=", ".join(ctx.register.orphan_reviews)))
+    drifted = (ctx.register.metadata.get("reviews") or {}).get("drifted") or []
+    if drifted:
+        st.warning(
+            tm(
+                "review_drifted",
+                lang,
+                works="; ".join(f"{d['key']} ({', '.join(d['fields'])})" for d in drifted),
+            )
+        )
     records = _records(ctx)
     queue = review_queue(records)
     done = sum(1 for r in records if r.review is not ReviewState.MACHINE)
@@ -258,7 +276,8 @@ def _location(ctx: ViewContext, record: WorkRecord, desk: _Desk) -> None:
             chosen = pick_location(ctx, record)
             if chosen is not None:
                 places, reason = chosen
-                _store(desk, record.key, Action.EDIT, reason, {"places": places}, t("loc_saved_action", lang))
+                what = t("loc_saved_action", lang)
+                _store(desk, record.key, Action.EDIT, reason, {"places": places}, what, record)
         with pin:
             pinning.pin_editor(ctx, desk.db, desk.user, record.key, prefix=f"rpin_{record.key}")
 
@@ -314,7 +333,7 @@ def _forms(
         confirm = ok.form_submit_button(t("review_confirm", lang), type="primary")
         edit = save.form_submit_button(t("review_edit", lang))
     if confirm:
-        _store(desk, key, Action.CONFIRM, reason, {})
+        _store(desk, key, Action.CONFIRM, reason, {}, record=record)
     if edit:
         try:
             changes = _changes(record, name, status, evidence, categories, years, districts, places)
@@ -324,7 +343,7 @@ def _forms(
         if not changes:
             st.info(t("review_nothing_changed", lang))
         else:
-            _store(desk, key, Action.EDIT, reason, changes)
+            _store(desk, key, Action.EDIT, reason, changes, record=record)
     _location(ctx, record, desk)
     with st.expander(t("review_not_work", lang), key=f"nwx_{key}"):  # keyed: stays open on a rerun
         with st.form(f"review_notwork_{key}"):

@@ -255,6 +255,9 @@ def test_a_planner_confirms_edits_splits_and_adds(review_env: Path, monkeypatch:
     assert [str(d.action) for d in decisions] == ["confirm", "edit", "split", "add"]
     assert {d.reviewer for d in decisions} == {"Ана"}
     assert decisions[1].changes["status"] == "design"
+    # A confirm and an edit keep the work as the planner saw it; the others do not need to.
+    assert decisions[0].seen["source_line"] and decisions[1].seen["status"] != "design"
+    assert not decisions[2].seen and not decisions[3].seen
     assert [p["name"] for p in decisions[2].changes["parts"]] == ["Първа част", "Втора част"]
 
 
