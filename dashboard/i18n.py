@@ -204,10 +204,59 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "The geocoder is not available: {error}",
     },
     "loc_pin": {"bg": "Карфица на картата", "en": "Pin on the map"},
-    "review_orphans": {
-        "bg": "Осиротели решения — работата им вече я няма; пазят се и не се прилагат: {ids}",
-        "en": "Orphaned decisions — their work is gone; kept, never applied: {ids}",
+    "review_orphans": {"bg": "Осиротели решения ({n})", "en": "Orphaned decisions ({n})"},
+    "review_orphans_hint": {
+        "bg": "Работата им вече я няма (извличането е разрязало записа иначе); пазят се и не се"
+        " прилагат. Под всяко — записите, които най-вероятно са я наследили (същият ред на отчета,"
+        " по сходство на текста). Нищо не се прилага само: изберете запис, за да пренесете"
+        " решението върху него като ново решение от ваше име.",
+        "en": "Their work is gone (the extractor cut the record differently); kept, never applied."
+        " Under each, the records most likely to have succeeded it (the same report line, by text"
+        " overlap). Nothing is applied by itself: pick a record to re-state the decision on it as a"
+        " new decision in your name.",
     },
+    "review_orphans_error": {
+        "bg": "Осиротелите решения не могат да бъдат прочетени: {error}",
+        "en": "The orphaned decisions cannot be read: {error}",
+    },
+    "review_orphan": {
+        "bg": "**{action}** от {reviewer}, {at} — {reason} ({uid})",
+        "en": "**{action}** by {reviewer}, {at} — {reason} ({uid})",
+    },
+    "review_orphan_added": {
+        "bg": "Добавена работа, която извличането вече намира сам: потвърдете или поправете нея.",
+        "en": "An added work the extractor now finds itself: confirm or edit that record instead.",
+    },
+    "review_orphan_by_text": {
+        "bg": "Редът му в отчета не е намерен; записи само по сходство на текста (слаба подсказка):",
+        "en": "Its report line is not found; records by text overlap alone (a weak hint):",
+    },
+    "review_orphan_none": {
+        "bg": "Ред {line} на отчета: там вече няма запис.",
+        "en": "Report line {line}: no record there now.",
+    },
+    "review_successor": {
+        "bg": "{name} · {work} · ред {line} · сходство {score}%",
+        "en": "{name} · {work} · line {line} · overlap {score}%",
+    },
+    "review_restated_by": {"bg": "вече пренесено с {uid}", "en": "already re-stated by {uid}"},
+    "review_restate": {"bg": "Пренеси тук", "en": "Re-state here"},
+    "review_restate_help": {
+        "bg": "Същото действие и промени върху този запис, като ново решение от ваше име,"
+        " с причина, която цитира осиротялото решение",
+        "en": "The same action and changes on this record, as a new decision in your name, its"
+        " reason citing the orphaned decision",
+    },
+    "review_restated_action": {
+        "bg": "решение {uid}, пренесено на {work}",
+        "en": "decision {uid}, re-stated on {work}",
+    },
+    "review_action_confirm": {"bg": "Потвърждение", "en": "Confirm"},
+    "review_action_edit": {"bg": "Поправка", "en": "Edit"},
+    "review_action_not_work": {"bg": "Не е работа", "en": "Not a work"},
+    "review_action_split": {"bg": "Разделяне", "en": "Split"},
+    "review_action_merge": {"bg": "Обединяване", "en": "Merge"},
+    "review_action_add": {"bg": "Добавяне", "en": "Add"},
     "review_drifted": {
         "bg": "Променени от извличането след проверката (публикувани са проверените стойности;"
         " погледнете отново): {works}",

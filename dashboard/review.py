@@ -39,6 +39,7 @@ from dashboard.i18n import (
 from dashboard.locating import pick_location
 from dashboard.page import ViewContext
 from dashboard.pinning import planner_session
+from dashboard.review_orphans import orphans_panel
 from extraction.report import ReportError, read_report
 from extraction.sentences import split_sentences
 from geo.districts import PLOVDIV_DISTRICTS
@@ -46,7 +47,7 @@ from pipeline import reviews
 from works.errors import PlovdivError
 from works.geojson import from_feature
 from works.model import PlaceKind, ReviewState, WorkRecord
-from works.review import Action, make_decision, review_queue, seen_of
+from works.review import Action, Decision, make_decision, review_queue, seen_of
 
 _CURRENT = "review_key"
 #: A key shown in a code span: only the characters keys are made of.
@@ -152,16 +153,25 @@ def _store(
 ) -> None:
     """Store one decision; ``record``: the work as the planner sees it (kept with a confirm or
     an edit, so a later extractor cannot change what they reviewed unnoticed)."""
-    lang = desk.lang
     try:
         seen = seen_of(record) if record is not None else None
         decision = make_decision(key, action, desk.user, reason, changes, seen=seen)
+    except PlovdivError as exc:
+        st.error(md_text(exc))
+        return
+    _save(desk, decision, what or t(f"review_{action}", desk.lang))
+
+
+def _save(desk: _Desk, decision: Decision, what: str, next_work: bool = True) -> None:
+    """Store a decision made here, say so, and (``next_work``) load the next work of the queue."""
+    try:
         reviews.add_decision(desk.db, desk.report, desk.sha, decision)
     except PlovdivError as exc:
         st.error(md_text(exc))
         return
-    st.session_state[_FLASH] = t("review_saved", lang, action=what or t(f"review_{action}", lang))
-    st.session_state.pop(_CURRENT, None)  # the next work of the queue loads
+    st.session_state[_FLASH] = t("review_saved", desk.lang, action=what)
+    if next_work:
+        st.session_state.pop(_CURRENT, None)
     st.rerun()
 
 
@@ -227,8 +237,13 @@ def render(ctx: ViewContext) -> None:
     if sha != ctx.register.metadata.get("source_sha256"):
         st.error(t("review_other_report", lang))
         return
-    if ctx.register.orphan_reviews:
-        st.warning(tm("review_orphans", lang, ids=", ".join(ctx.register.orphan_reviews)))
+    records = _records(ctx)
+    desk = _Desk(db, ctx.settings.report.name, sha, user, lang)
+    restated = orphans_panel(ctx, records, lines, db, sha, user)
+    if restated is not None:  # a planner's click, never by itself; the current work stays
+        orphan, decision = restated
+        what = tm("review_restated_action", lang, uid=orphan.uid, work=decision.key)
+        _save(desk, decision, what, next_work=False)
     drifted = (ctx.register.metadata.get("reviews") or {}).get("drifted") or []
     if drifted:
         st.warning(
@@ -238,7 +253,6 @@ def render(ctx: ViewContext) -> None:
                 works="; ".join(f"{d['key']} ({', '.join(d['fields'])})" for d in drifted),
             )
         )
-    records = _records(ctx)
     queue = review_queue(records)
     done = sum(1 for r in records if r.review is not ReviewState.MACHINE)
     st.progress(done / max(len(records), 1), text=t("review_progress", lang, done=done, total=len(records)))
@@ -258,7 +272,6 @@ def render(ctx: ViewContext) -> None:
     record, doubts = next((r, d) for r, d in queue if r.key == key)
     _summary(record, doubts, lang)
     _context_lines(record, lines)
-    desk = _Desk(db, ctx.settings.report.name, sha, user, lang)
     _forms(record, records, lines, desk, ctx)
 
 

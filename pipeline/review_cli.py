@@ -227,13 +227,7 @@ def _orphans(args: argparse.Namespace, settings: Settings) -> int:
 
 def _restate(args: argparse.Namespace, settings: Settings) -> int:
     sha, _lines, applied = _state(settings)
-    orphan = next((d for d in applied.orphaned if d.uid == args.uid), None)
-    if orphan is None:
-        raise ReviewError(f"no orphaned decision {args.uid}")
-    target = next((r for r in applied.records if r.key == args.key), None)
-    if target is None:
-        raise ReviewError(f"no work with key {args.key}")
-    decision = succession.restate(orphan, target, args.reviewer)
+    decision = succession.restate_by_uid(applied.orphaned, applied.records, args.uid, args.key, args.reviewer)
     _check_target(decision, applied)
     reviews.add_decision(settings.corrections_db, settings.report.name, sha, decision)
     _print(decision.as_dict())

@@ -26,7 +26,7 @@ from works.keys import normalise_text, work_key
 from works.model import WorkRecord
 from works.review import Action, Decision, ReviewError, make_decision, seen_of
 
-__all__ = ["Orphan", "Successor", "orphans_with_successors", "restate"]
+__all__ = ["Orphan", "Successor", "orphans_with_successors", "restate", "restate_by_uid"]
 
 #: A split part's ``.<i>`` and a repeated key's ``-<n>`` (``works.keys.unique_keys``).
 _SUFFIX = re.compile(r"(?:\.\d+|-\d+)+$")
@@ -168,3 +168,17 @@ def restate(orphan: Decision, successor: WorkRecord, reviewer: str) -> Decision:
         dict(orphan.changes),
         seen=seen_of(successor),
     )
+
+
+def restate_by_uid(
+    orphaned: Sequence[Decision], records: Sequence[WorkRecord], uid: str, key: str, reviewer: str
+) -> Decision:
+    """:func:`restate` by the orphan's uid and the successor's key, as a planner picks them (the
+    command line's ``restate`` and the review view): an unknown uid or key is a ReviewError."""
+    orphan = next((d for d in orphaned if d.uid == uid), None)
+    if orphan is None:
+        raise ReviewError(f"no orphaned decision {uid}")
+    target = next((r for r in records if r.key == key), None)
+    if target is None:
+        raise ReviewError(f"no work with key {key}")
+    return restate(orphan, target, reviewer)

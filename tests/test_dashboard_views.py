@@ -226,7 +226,7 @@ def test_choosing_a_level_of_the_structure_replaces_the_others(app_env: Path) ->
     assert at.session_state["f_status"] == ["stalled"]
 
 
-def _review_app(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def _review_app(app_env: Path, monkeypatch: pytest.MonkeyPatch, login: bool = True) -> AppTest:
     """The review view, logged in, on a register built from a three-work report."""
     from pipeline.cli import main as build
 
@@ -244,6 +244,8 @@ def _review_app(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("PLOVDIV_REVIEWS_DIR", str(app_env / "rv"))
     monkeypatch.setenv("PLOVDIV_PLANNER_PASSWORD", "s3cret")
     at = run_app({"view": "review"})
+    if not login:
+        return at
     by_label(at.text_input, "Вашето име").set_value("Ана")
     by_label(at.text_input, "Парола").set_value("s3cret")
     at.button(key="FormSubmitter:planner_login-Вход").click().run()
@@ -266,3 +268,61 @@ def test_taking_a_work_off_the_map_needs_the_tick(app_env: Path, monkeypatch: py
     at.button(key=f"FormSubmitter:review_notwork_{key}-Отбележи: не е работа").click().run()
     [decision] = reviews.list_decisions(app_env / "corrections.sqlite", "r.txt")
     assert str(decision.action) == "not_work" and decision.reviewer == "Ана"
+
+
+def _orphan(app_env: Path):  # noqa: ANN202 - a works.review.Decision
+    """A decision on the mini report's second sentence as an earlier extractor keyed it."""
+    from pipeline import reviews
+    from works.keys import work_key
+    from works.review import make_decision
+
+    line = "- Търси се финансиране за ул. „Втора“."
+    changes = {"status": "stalled", "status_evidence": "Търси се"}
+    old = make_decision(work_key(line, [""]), "edit", "Боби", "спряно <b>", changes, at="2024-01-02T03:04:05")
+    reviews.add_decision(app_env / "corrections.sqlite", "r.txt", "0" * 64, old)
+    return old
+
+
+def test_a_planner_restates_an_orphaned_decision_on_a_suggested_successor(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline import reviews
+
+    old = _orphan(app_env)
+    at = _review_app(app_env, monkeypatch)
+    [panel] = [e for e in at.expander if e.label == "Осиротели решения (1)"]
+    shown = " ".join(texts(panel.markdown))
+    assert "Поправка" in shown and "Боби" in shown and "2024\\-01\\-02 03\\:04" in shown
+    assert "&lt;b&gt;" not in shown and "\\<b\\>" in shown  # escaped, not HTML
+    assert "Втора" in shown and "ред 9" in shown
+    db = app_env / "corrections.sqlite"
+    assert [d.uid for d in reviews.list_decisions(db, "r.txt")] == [old.uid]  # nothing by itself
+    [button] = [b for b in at.button if b.key.startswith(f"restate_{old.uid}_")]
+    successor = button.key.removeprefix(f"restate_{old.uid}_")
+    button.click().run()
+    assert not at.exception
+    new = next(d for d in reviews.list_decisions(db, "r.txt") if d.uid != old.uid)
+    assert (new.key, str(new.action), dict(new.changes), new.reviewer) == (
+        successor,
+        "edit",
+        old.changes,
+        "Ана",
+    )
+    assert old.uid in new.reason and "Боби" in new.reason and new.seen["source_line"] == 9
+    assert any(old.uid in s and successor.replace("-", "\\-") in s for s in texts(at.success))
+    # Listed as re-stated, its button off; the orphan stays listed (kept, never applied).
+    assert at.button(key=f"restate_{old.uid}_{successor}").disabled
+    assert f"вече пренесено с {new.uid}" in " ".join(texts(at.markdown))
+
+
+def test_orphans_are_not_shown_or_restated_without_a_login(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline import reviews
+
+    old = _orphan(app_env)
+    at = _review_app(app_env, monkeypatch, login=False)
+    assert not at.exception
+    assert not [e for e in at.expander if e.label.startswith("Осиротели")]
+    assert not [b for b in at.button if b.key and b.key.startswith("restate_")]
+    assert [d.uid for d in reviews.list_decisions(app_env / "corrections.sqlite", "r.txt")] == [old.uid]
