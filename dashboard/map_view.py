@@ -12,9 +12,8 @@ Text from the report is escaped here (``escaping.html_text``) before it becomes 
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,14 +21,11 @@ import folium
 import numpy as np
 import pandas as pd
 import streamlit as st
-from branca.element import Element, MacroElement
-from folium.elements import JSCSSMixin
-from folium.map import Layer, LayerControl
-from folium.plugins import Fullscreen, MarkerCluster
+from branca.element import Element
+from folium.map import LayerControl
+from folium.plugins import Fullscreen
 from folium.template import Template
-from folium.utilities import JsCode
-from shapely.geometry import GeometryCollection, mapping
-from shapely.geometry.base import BaseGeometry
+from shapely.geometry import GeometryCollection
 
 from dashboard import folium_component, state
 from dashboard.assets.offline import prepare_assets
@@ -37,17 +33,29 @@ from dashboard.data import mtime
 from dashboard.escaping import html_text
 from dashboard.filters import FilterState
 from dashboard.i18n import (
-    CATEGORIES,
-    STATUSES,
     Lang,
-    category_label,
     display_name,
-    precision_label,
-    review_label,
-    status_label,
-    status_text,
     t,
     tm,
+)
+from dashboard.map_elements import (
+    WORKS_TOKEN,
+    Attribution,
+    DataLayer,
+    MapControl,
+    TouchScroll,
+    WorkGroup,
+    WorkLayers,
+    collection_json,
+    compact_json,
+    work_groups,
+    works_calls,
+)
+from dashboard.map_features import (
+    district_features,
+    legend_html,
+    project_features,
+    record_features,
 )
 from dashboard.page import ViewContext, filter_index, presentation_header
 from dashboard.structure import (
@@ -63,43 +71,19 @@ from dashboard.structure import (
 from dashboard.styles import (
     BASE_CSS,
     BASEMAP_STYLES,
-    CATEGORY_ICONS,
-    DISTRICT_STYLE,
     HIGHLIGHT_DISTRICT_STYLE,
     LARGE_MAP_CSS,
-    STATUS_STYLES,
-    UNRESOLVED_STYLE,
 )
 from dashboard.tables import unlocated_frame
 from dashboard.works_list import compose_works_list, show_works_list, sort_by_name, work_items
-from geocoding.normalize import transliterate
 from works.settings import OSM_ATTRIBUTION
 
 PLOVDIV_CENTER = (42.1426, 24.7496)
 MAX_ZOOM = 19
 #: Presentation mode: the map fills a 1920×1080 screen under a one-line header.
 PRESENT_MAP_HEIGHT = 900
-GOAL_CHARS = 220
 
 # Points become awesome-markers built from the feature's own properties.
-_POINT_TO_LAYER = JsCode(
-    """function(feature, latlng) {
-    var p = feature.properties;
-    return L.marker(latlng, {
-        icon: L.AwesomeMarkers.icon({icon: p.icon, prefix: 'fa', markerColor: p.marker, iconColor: 'white'}),
-        title: p.title, alt: p.title, riseOnHover: true
-    });
-}"""
-)
-# Tooltip and popup are pre-escaped HTML strings built in Python.
-_BIND_TEXTS = JsCode(
-    """function(feature, layer) {
-    var p = feature.properties;
-    if (p.tip) { layer.bindTooltip(p.tip, {sticky: true}); }
-    // Never wider than the map (a phone's map is ~360 px wide).
-    if (p.pop) { layer.bindPopup(p.pop, {maxWidth: Math.min(380, window.innerWidth - 70)}); }
-}"""
-)
 
 
 @dataclass(frozen=True)
@@ -110,396 +94,6 @@ class SearchPin:
     lon: float
     label: str
     radius_m: float
-
-
-class MapControl(MacroElement):
-    """A static Leaflet control (legend, notes) holding ready-made, escaped HTML."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        (function() {
-            var control = L.control({position: {{ this.position|tojson }}});
-            control.onAdd = function() {
-                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            control.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}"""
-    )
-
-    def __init__(self, html: str, position: str = "bottomright", css_class: str = "pv-legend") -> None:
-        super().__init__()
-        self._name = "MapControl"
-        self.html = html
-        self.position = position
-        self.css_class = css_class
-
-
-class TouchScroll(MacroElement):
-    """On touch screens one finger scrolls the page and two move the map.
-
-    Why: a phone's map fills most of the screen, so a swipe that pans the map traps the
-    reader in it. Leaflet's dragging is off for a coarse pointer and turned on while two
-    fingers touch; pinch zoom stays as it is.
-    """
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        (function(map) {
-            if (!(window.matchMedia && window.matchMedia('(pointer: coarse)').matches)) { return; }
-            map.dragging.disable();
-            var box = map.getContainer();
-            box.classList.add('pv-touch');
-            box.addEventListener('touchstart', function(e) {
-                if (e.touches.length > 1) { map.dragging.enable(); }
-            }, {passive: true});
-            box.addEventListener('touchend', function(e) {
-                if (e.touches.length === 0) { map.dragging.disable(); }
-            }, {passive: true});
-        })({{ this._parent.get_name() }});
-        {% endmacro %}"""
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "TouchScroll"
-
-
-class Attribution(MacroElement):
-    """Adds a line to the map's attribution control (the ODbL requires the credit)."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
-        {% endmacro %}"""
-    )
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._name = "Attribution"
-        self.text = text
-
-
-def compact_json(obj: Any) -> str:
-    """JSON for a ``<script>``: UTF-8 (not ``\\uXXXX``: Cyrillic would triple in size), no
-    spaces, and the characters that could end the script or the JS string escaped."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):  # fmt: skip
-        text = text.replace(char, escaped)
-    return text
-
-
-class DataLayer(Layer):
-    """A GeoJSON layer drawn from its features' own properties.
-
-    ``style`` styles lines and polygons; points become awesome-markers from ``marker`` and
-    ``icon``; ``tip`` and ``pop`` are bound as tooltip and popup (already escaped HTML).
-    Why not ``folium.GeoJson``: it writes the data ASCII-escaped and adds a style table per
-    feature; this layer ships each feature once, compactly.
-    """
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.data }}, {
-            pointToLayer: {{ this.point_to_layer }},
-            onEachFeature: {{ this.bind_texts }},
-            style: function(feature) { return feature.properties.style || {}; },
-            interactive: {{ this.interactive|tojson }}
-        }).addTo({{ this._parent.get_name() }});
-        {% endmacro %}"""
-    )
-
-    def __init__(
-        self,
-        features: list[dict[str, Any]] | str,
-        name: str | None = None,
-        *,
-        interactive: bool = True,
-        control: bool = True,
-    ) -> None:
-        super().__init__(name=name, overlay=True, control=control, show=True)
-        self._name = "DataLayer"
-        # A string is the FeatureCollection already serialised (:func:`compact_json`).
-        self.data = (
-            features
-            if isinstance(features, str)
-            else compact_json({"type": "FeatureCollection", "features": features})
-        )
-        self.interactive = interactive
-        self.point_to_layer = _POINT_TO_LAYER.js_code
-        self.bind_texts = _BIND_TEXTS.js_code
-
-
-_MANUAL_RE = re.compile(r"manual correction #(\d+) by .*? at (\d{4}-\d{2}-\d{2})\S*")
-
-
-def public_source(source: str, lang: Lang) -> str:
-    """The geocode source as the public sees it: a pin says when, never who (in ``lang``)."""
-    return _MANUAL_RE.sub(lambda m: t("manual_source", lang, id=m.group(1), date=m.group(2)), source)
-
-
-def _latin(text: str, lang: Lang) -> str:
-    """In English, the report's Bulgarian words also in Latin letters (escaped HTML)."""
-    if lang != "en" or not text:
-        return ""
-    label = html_text(t("in_latin", lang))
-    return f'<br><small class="pv-latin">({label}: {html_text(transliterate(text))})</small>'
-
-
-def popup_html(row: pd.Series, lang: Lang) -> str:
-    """The popup: name, status with its evidence, categories, programme place, location, source."""
-    e = html_text
-    style = STATUS_STYLES.get(row["status"], STATUS_STYLES["unknown"])
-    evidence = (
-        f" — „{e(row['status_evidence'])}“"
-        if row["status_evidence"]
-        else f" — <i>{e(t('no_evidence', lang))}</i>"
-    )
-    goal = row["goal"] if len(row["goal"]) <= GOAL_CHARS else row["goal"][:GOAL_CHARS].rstrip() + "…"
-    districts = ", ".join(display_name(d, transliterate(d), lang) for d in row["map_districts"]) or t(
-        "no_district", lang
-    )
-    location = e(precision_label(row["precision"], lang))
-    if row["geocode_source"]:
-        location += f" <small>({e(public_source(row['geocode_source'], lang))})</small>"
-    name = display_name(row["name"], row["name_latin"], lang)
-    status = f'<b style="color:{style.hex}">{e(status_text(row["status"], row["status_scope"], lang))}</b>'
-    categories = ", ".join(category_label(c, lang) for c in row["categories"])
-    source = t("source_line", lang, n=row["source_line"])
-    years = ", ".join(str(y) for y in row["years"])
-    review = review_label(row["review"], lang) + (f" · {row['reviewed_at']}" if row["reviewed_at"] else "")
-    lines = [
-        f'<div class="pv-popup"><b>{e(name)}</b>',
-        f"<div>{e(t('status', lang))}: {status}{evidence}</div>",
-        f"<div>{e(t('categories', lang))}: {e(categories)}</div>",
-        f"<div>{e(t('years', lang))}: {e(years)}</div>" if years else "",
-        f"<div>{e(t('priority', lang))} {e(row['priority'])} · {e(t('measure', lang))} {e(row['measure'])}"
-        f" · {e(t('goal', lang))}: {e(goal)}{_latin(goal, lang)}</div>",
-        f"<div>{e(t('districts', lang))}: {e(districts)}</div>",
-        f"<div>{e(t('precision', lang))}: {location}</div>",
-        f"<div>{e(t('review', lang))}: {e(review)}</div>",
-        f"<blockquote>{e(source)}: {e(row['source_text'])}"
-        f"{_latin(row['source_text'], lang)}</blockquote></div>",
-    ]
-    return "".join(lines)
-
-
-def tooltip_html(row: pd.Series, lang: Lang) -> str:
-    """The tooltip: name, status, categories (escaped)."""
-    e = html_text
-    cats = ", ".join(category_label(c, lang) for c in row["categories"])
-    name = display_name(row["name"], row["name_latin"], lang)
-    return f"<b>{e(name)}</b><br>{e(status_text(row['status'], row['status_scope'], lang))} · {e(cats)}"
-
-
-def _parts(geom: BaseGeometry) -> tuple[list[BaseGeometry], list[BaseGeometry]]:
-    """(points, other parts): multi-points and collections are split so each point clusters."""
-    points: list[BaseGeometry] = []
-    others: list[BaseGeometry] = []
-    for part in getattr(geom, "geoms", [geom]):
-        if part.geom_type == "Point":
-            points.append(part)
-        elif part.geom_type == "MultiPoint":
-            points.extend(part.geoms)
-        elif part.geom_type == "GeometryCollection":
-            sub_points, sub_others = _parts(part)
-            points += sub_points
-            others += sub_others
-        else:
-            others.append(part)
-    return points, others
-
-
-def record_features(row: Any, lang: Lang) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """A located record's map features: one point feature per point (each clusters), and one
-    feature for its lines and polygons however many parts they have (its popup shipped once)."""
-    style = STATUS_STYLES.get(row["status"], STATUS_STYLES["unknown"])
-    props = {
-        "pid": row["id"],
-        "status": row["status"],
-        "title": row["name"],
-        "tip": tooltip_html(row, lang),
-        "pop": popup_html(row, lang),
-    }
-    points, others = _parts(row["geometry"])
-    point_props = {
-        **props,
-        "marker": style.marker,
-        "icon": CATEGORY_ICONS.get(row["category"], "circle-info"),
-    }
-    point_features = [{"type": "Feature", "properties": point_props, "geometry": mapping(p)} for p in points]
-    if not others:
-        return point_features, None
-    shape = row["geometry"] if not points else others[0] if len(others) == 1 else GeometryCollection(others)
-    polygonal = any(part.geom_type.endswith("Polygon") for part in others)
-    lines = any(part.geom_type.endswith("LineString") for part in others)
-    shape_style = {
-        "color": style.hex,
-        "weight": 5 if lines else 2,
-        "opacity": 0.9,
-        "fillColor": style.hex,
-        "fillOpacity": 0.35 if polygonal else 0.0,
-    }
-    return point_features, {
-        "type": "Feature",
-        "properties": {**props, "style": shape_style},
-        "geometry": mapping(shape),
-    }
-
-
-def project_features(records: pd.DataFrame, lang: Lang) -> dict[str, tuple[list[dict], list[dict]]]:
-    """Per category: (point features, line/polygon features), ready for GeoJSON layers."""
-    layers: dict[str, tuple[list[dict], list[dict]]] = {}
-    for _, row in records[records["located"]].iterrows():
-        points, shape = record_features(row, lang)
-        point_list, shape_list = layers.setdefault(row["category"], ([], []))
-        point_list.extend(points)
-        if shape is not None:
-            shape_list.append(shape)
-    return layers
-
-
-def _collection(features: Sequence[str]) -> str:
-    """A FeatureCollection from features already serialised by :func:`compact_json` (the same
-    text ``compact_json`` gives for the whole collection)."""
-    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
-
-
-@dataclass(frozen=True)
-class WorkGroup:
-    """One category's overlay: its label in the layer control, and its features as
-    FeatureCollection JSON (lines and polygons drawn as they are, points clustered)."""
-
-    label: str
-    shapes: str | None
-    points: str | None
-
-
-def work_groups(layers: Mapping[str, tuple[Sequence[str], Sequence[str]]], lang: Lang) -> list[WorkGroup]:
-    """The overlays of serialised (point, shape) features per category, in the legend's order."""
-    groups = []
-    for category in [c for c in CATEGORIES if c in layers] + [c for c in layers if c not in CATEGORIES]:
-        points, shapes = layers[category]
-        icon = CATEGORY_ICONS.get(category, "circle-info")
-        name = html_text(category_label(category, lang))
-        label = f'<i class="fa fa-{icon}"></i> {name} ({len(points) + len(shapes)})'
-        groups.append(
-            WorkGroup(label, _collection(shapes) if shapes else None, _collection(points) if points else None)
-        )
-    return groups
-
-
-_CLUSTER_OPTIONS = {"showCoverageOnHover": False, "maxClusterRadius": 40, "disableClusteringAtZoom": 17}
-#: Stands for the works' script in a map built once and shared (:func:`map_skeleton`).
-WORKS_TOKEN = "/*@@PV_WORKS@@*/"
-
-
-def works_calls(groups: Sequence[WorkGroup]) -> str:
-    """One line per overlay: the call of :func:`works_script`'s ``group`` with its data."""
-    return "\n".join(
-        f"            group({compact_json(g.label)}, {g.shapes or 'null'}, {g.points or 'null'});"
-        for g in groups
-    )
-
-
-def works_script(calls: str, map_name: str, control_name: str) -> str:
-    """The works' JavaScript: per category (a line of ``calls``, :func:`works_calls`) a feature
-    group on the map, listed in the layer control, holding its lines/polygons and a marker
-    cluster of its points."""
-    return f"""        (function(map, control) {{
-            var options = {{
-                pointToLayer: {_POINT_TO_LAYER.js_code},
-                onEachFeature: {_BIND_TEXTS.js_code},
-                style: function(feature) {{ return feature.properties.style || {{}}; }},
-                interactive: true
-            }};
-            function group(label, shapes, points) {{
-                var layer = L.featureGroup();
-                if (shapes) {{ L.geoJson(shapes, options).addTo(layer); }}
-                if (points) {{
-                    var cluster = L.markerClusterGroup({json.dumps(_CLUSTER_OPTIONS)});
-                    L.geoJson(points, options).addTo(cluster);
-                    cluster.addTo(layer);
-                }}
-                layer.addTo(map);
-                control.addOverlay(layer, label);
-            }}
-{calls}
-        }})({map_name}, {control_name});"""
-
-
-class WorkLayers(JSCSSMixin, MacroElement):
-    """The works on the map, one overlay per category (added to ``control``, after the layers
-    the control was made with).
-
-    Why one element with its own script rather than folium groups: the script is made from
-    features serialised once per record (:func:`works_calls`), so a shared map
-    (:func:`compose_map_args`) can put any filter state's works into a map built once.
-    ``groups=None`` writes :data:`WORKS_TOKEN` instead of the calls.
-    """
-
-    default_js = MarkerCluster.default_js
-    default_css = MarkerCluster.default_css
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "{{ this.script(this._parent.get_name(), this.control.get_name()) }}"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, groups: Sequence[WorkGroup] | None, control: LayerControl) -> None:
-        super().__init__()
-        self._name = "WorkLayers"
-        self.groups = groups
-        self.control = control
-
-    def script(self, map_name: str, control_name: str) -> str:
-        """The works' script (or the token) for the map and control variables given."""
-        calls = WORKS_TOKEN if self.groups is None else works_calls(self.groups)
-        return works_script(calls, map_name, control_name)
-
-
-def legend_html(records: pd.DataFrame, lang: Lang) -> str:
-    """Status colours with the number of works drawn, and how many are not on the map."""
-    e = html_text
-    located = records[records["located"]]
-    counts = located["status"].value_counts()
-    rows = [f"<b>{e(t('legend_status', lang))}</b>"]
-    for status in STATUSES:
-        n = int(counts.get(status, 0))
-        if n or status != "unknown":
-            colour = STATUS_STYLES[status].hex
-            rows.append(
-                f'<i class="pv-swatch" style="background:{colour}"></i>{e(status_label(status, lang))} ({n})'
-            )
-    unlocated = int((~records["located"]).sum())
-    if unlocated:
-        rows.append(f"<i>{e(t('legend_unlocated', lang, n=unlocated))}</i>")
-    return "<br>".join(rows)
-
-
-def district_features(districts: Any, lang: Lang, highlight: str | None) -> list[dict[str, Any]]:
-    """The districts' outlines (unresolved area dashed grey; ``highlight`` emphasised)."""
-    features = []
-    for _, row in districts.iterrows():
-        label = display_name(row["name"], row["name_en"], lang)
-        if row["unresolved"]:
-            label = f"{label} ({t('unresolved_district', lang)})"
-            style = UNRESOLVED_STYLE
-        else:
-            style = HIGHLIGHT_DISTRICT_STYLE if row["name"] == highlight else DISTRICT_STYLE
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {"district": row["name"], "tip": f"<b>{html_text(label)}</b>", "style": style},
-                "geometry": mapping(row["geometry"]),
-            }
-        )
-    return features
 
 
 def _district_layer(districts: Any, lang: Lang, outlines: str) -> folium.FeatureGroup:
@@ -840,7 +434,7 @@ def compose_map_args(
             shape_list.append(shape)
     values = {
         "works": works_calls(work_groups(layers, lang)),
-        "outlines": _collection(
+        "outlines": collection_json(
             [lit if name == highlight_district else plain for name, plain, lit in pieces.outlines]
         ),
         "legend": _tojson(legend_html(selected, lang)),

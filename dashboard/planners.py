@@ -25,12 +25,10 @@ from dashboard import pinning, state, upload
 from dashboard.data import NO_DISTRICT
 from dashboard.escaping import html_text
 from dashboard.i18n import CATEGORIES, STATUSES, Lang, category_label, status_label, t, tm
+from dashboard.map_elements import Attribution, DataLayer, MapControl
 from dashboard.map_view import (
     MAX_ZOOM,
     PLOVDIV_CENTER,
-    Attribution,
-    DataLayer,
-    MapControl,
     basemap_layer,
     bounds_of,
     lean_assets,

@@ -12,7 +12,8 @@ from dashboard import i18n
 from dashboard.data import RegisterError, load_districts, load_register
 from dashboard.escaping import html_text, md_text
 from dashboard.filters import FilterState, apply_filters, facet_counts, facet_options, parse_params, to_params
-from dashboard.map_view import popup_html, project_features, project_map, tooltip_html
+from dashboard.map_features import popup_html, project_features, tooltip_html
+from dashboard.map_view import project_map
 from dashboard.state import PageState, parse_url, to_url
 from dashboard.styles import CATEGORY_ICONS, STATUS_STYLES
 from works.geojson import read_register
