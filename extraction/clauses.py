@@ -93,13 +93,18 @@ def clauses_of(text: str, spans: Sequence[Span]) -> list[Clause]:
     return out
 
 
-def status_scopes(clause: Clause | None, sentence: str, paragraph: str, notes: str) -> list[tuple[str, str]]:
+def status_scopes(
+    clause: Clause | None, sentence: str, so_far: str, notes: str, note: str = ""
+) -> list[tuple[str, str]]:
     """The texts a work's status is looked for in, narrowest first (see `rules/status.toml`).
 
     A lone work (``clause`` None) has no clause of its own: the whole sentence speaks of it,
     so its cues are weighed together ("Проведен дебат …, изготвено е задание за проект").
+    ``so_far`` is its note up to the end of its sentence (a later sentence's stage is another
+    work's: "… са кръстовищата A, B. Тази година се предвижда още …"); ``note`` is the whole
+    note, read only for a later "stalled" ("… Търси се финансиране за изпълнение на обекта").
     """
-    wide = [("sentence", sentence), ("paragraph", paragraph), ("goal", notes)]
+    wide = [("sentence", sentence), ("paragraph", so_far), ("goal", notes), ("note", note)]
     if clause is None:
         return wide
     return [

@@ -93,9 +93,10 @@ def is_remark(sentence: Sentence) -> bool:
     return len(sentence.text.split()) <= _REMARK_WORDS and not says_what(sentence.text)
 
 
-def sentence_status(text: str, paragraph: str) -> StatusDecision:
-    """The status a place-less sentence (or a sentence and its remark) states."""
-    return decide_status([("sentence", text), ("paragraph", paragraph)])
+def sentence_status(text: str, so_far: str, note: str = "") -> StatusDecision:
+    """The status a place-less sentence (or a sentence and its remark) states: its own cue,
+    else its note's up to it (``status_scopes``), a later stalled cue of the note overriding."""
+    return decide_status([("sentence", text), ("paragraph", so_far), ("note", note)])
 
 
 def pointed_back_status(evidence: str, text: str) -> StatusDecision | None:
@@ -140,7 +141,7 @@ def decide_place_less(sentence: Sentence, previous_text: str) -> WorkDecision | 
             return None
         status = StatusDecision("", "", "list")
     else:
-        status = sentence_status(text, sentence.paragraph)
+        status = sentence_status(text, sentence.so_far, sentence.paragraph)
     clause = text
     if not category_cues(clause) and _reference("back_reference").search(clause):
         clause = f"{clause} {previous_text}"  # "стартира същия проект …": the one before
@@ -177,7 +178,8 @@ def decide_mention(
     reports progress.
     """
     text = sentence.text
-    status = decide_status(status_scopes(None if lone else clause, text, sentence.paragraph, notes))
+    scopes = status_scopes(None if lone else clause, text, sentence.so_far, notes, sentence.paragraph)
+    status = decide_status(scopes)
     display = mention.found.display
     words = f"{clause.own_before} {clause.own_after}"
     if not category_cues(f"{words} {display}"):

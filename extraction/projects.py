@@ -197,7 +197,7 @@ class _GoalWorks:
         """A short remark that names no work ("Почти на 80% е реализирана") continues the
         place-less sentence before it: it joins that record, and the stage is weighed over both."""
         rec.source_text = f"{rec.source_text} {sent.text}"
-        decision = sentence_status(rec.source_text, sent.paragraph)
+        decision = sentence_status(rec.source_text, sent.so_far, sent.paragraph)
         rec.status, rec.status_evidence = Status(decision.status), decision.evidence
         rec.status_scope = StatusScope(decision.scope)
         rec.districts = list(dict.fromkeys([*rec.districts, *districts]))

@@ -214,8 +214,14 @@ def pick_status(cues: list[CueMatch]) -> CueMatch | None:
 
 
 def decide_status(scopes: list[tuple[str, str]]) -> StatusDecision:
-    """Walk `(scope_name, text)` from the narrowest scope out; the first scope with a cue wins."""
+    """Walk `(scope_name, text)` from the narrowest scope out; the first scope with a cue wins.
+
+    A ``note`` scope (the whole note) never decides by itself: it is read only for a stalled
+    cue, which overrides any decision but completed.
+    """
     for i, (scope, text) in enumerate(scopes):
+        if scope == "note":
+            continue
         cue = pick_status(status_cues(text))
         if cue is not None and cue.weak:
             # "предстои ремонт, има проект съгласуван …": a weak cue yields to the first strong
@@ -229,7 +235,7 @@ def decide_status(scopes: list[tuple[str, str]]) -> StatusDecision:
                     break
         if cue is not None:
             if cue.status != "completed":
-                wider = [t for name, t in scopes if name in ("sentence", "paragraph")]
+                wider = [t for name, t in scopes if name in ("sentence", "paragraph", "note")]
                 stalled = [c for t in wider for c in status_cues(t) if c.status == "stalled"]
                 if stalled:
                     return StatusDecision("stalled", stalled[0].text.strip(), "paragraph")

@@ -35,7 +35,10 @@ class Sentence:
 
     ``line`` and ``end_line`` are the report lines it starts and ends on (a sentence may wrap:
     a record cites both). ``paragraph`` is its whole note, the widest text that still speaks of
-    its works. ``bullet_item`` marks the first sentence of a bulleted note: one item of a list
+    its works. ``so_far`` is the note up to the end of this sentence: where its status is looked
+    for when the sentence states none, since a note tells a work's stage before or as it names
+    it, and a later sentence speaks of other works ("Тази година се предвижда още …").
+    ``bullet_item`` marks the first sentence of a bulleted note: one item of a list
     of activities, which takes its list's stage when it states none.
     """
 
@@ -44,6 +47,7 @@ class Sentence:
     paragraph: str
     end_line: int = 0
     bullet_item: bool = False
+    so_far: str = ""
 
 
 def split_sentences(text: str) -> list[str]:
@@ -75,7 +79,8 @@ def note_sentences(note: Note) -> list[Sentence]:
         start = start if start >= 0 else pos
         pos = start + len(text)
         end_line = note.line_at(max(start, pos - 1))
-        out.append(Sentence(note.line_at(start), text, note.text, end_line, note.bullet and i == 0))
+        item = note.bullet and i == 0
+        out.append(Sentence(note.line_at(start), text, note.text, end_line, item, note.text[:pos]))
     return out
 
 
