@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from extraction.clauses import Clause, status_scopes
 from extraction.items import stage_object
-from extraction.lexicon import rule_pattern
+from extraction.lexicon import rule_pattern, rule_text
 from extraction.mentions import Mention
+from extraction.named_lists import NamedItem
 from extraction.places import PlaceMention
 from extraction.rules import (
     StatusDecision,
@@ -35,6 +36,7 @@ __all__ = [
     "WorkDecision",
     "decide_item",
     "decide_mention",
+    "decide_named",
     "decide_place_less",
     "goal_status",
     "is_remark",
@@ -159,6 +161,21 @@ def decide_item(title: str, text: str, listed: WorkDecision) -> WorkDecision:
         status = decide_status([("clause", text)])
     clause = title if category_cues(title) else listed.clause
     return WorkDecision(status, clause, head=title)
+
+
+def decide_named(item: NamedItem, sentence: Sentence) -> WorkDecision:
+    """One named item of a list under a plural head (`extraction.named_lists`).
+
+    Its stage is its sentence's (or its note's up to it). Where the text states none, a named
+    event a calendar holds took place (guide §7.1, §4.9: ``[named_lists] event_status``); the
+    record still says no stage was stated (scope ``default``). What it is comes from its head
+    and its own words.
+    """
+    status = decide_status([("sentence", sentence.text), ("paragraph", sentence.so_far)])
+    if status.scope == "default" and item.event:
+        status = StatusDecision(rule_text("works", "named_lists", "event_status"), "", "default")
+    own = f"{item.label} {item.text}"
+    return WorkDecision(status, own if category_cues(own) else f"{own} {sentence.text}", head=item.name)
 
 
 def decide_mention(

@@ -40,6 +40,7 @@ from extraction.decisions import (
     WorkDecision,
     decide_item,
     decide_mention,
+    decide_named,
     decide_place_less,
     goal_status,
     is_remark,
@@ -51,6 +52,7 @@ from extraction.decisions import (
 )
 from extraction.items import list_items
 from extraction.mentions import Facilities, SentenceMentions, find_mentions, goal_context, named_facilities
+from extraction.named_lists import named_list_items
 from extraction.outline import Outline
 from extraction.places import PlaceMention
 from extraction.records import GoalRef, WorkDraft, build_record, goal_title, place_key, short
@@ -134,16 +136,33 @@ class _GoalWorks:
         if found.not_work:
             self._last_sentence_record = None
             return
+        named = self._named_records(sent, found)
         if found.works:
             self._last_sentence_record = None
             self._mention_records(found, previous_text)
-        elif self._point_back(sent, previous):
+        elif named or self._point_back(sent, previous):
             return
         elif not self.context.objects and len(self.sentences) > 1:
             # A place-less sentence under a goal that names places speaks of those places:
             # the goal record covers it. Under a place-less goal it is a work of its own —
             # unless it is the goal's only sentence, which just reports the goal's stage.
             self._place_less_record(sent, found.district_names, previous_text)
+
+    def _named_records(self, sent: Sentence, found: SentenceMentions) -> bool:
+        """One record per named item listed under a plural head ("фестивали („А“, Б, В …)",
+        `extraction.named_lists`) that no place or initiative of the sentence already covers."""
+        taken = [(m.start, m.end) for m in found.works]
+        items = [
+            i for i in named_list_items(sent.text) if not any(a < i.end and i.start < b for a, b in taken)
+        ]
+        for item in items:
+            decision = decide_named(item, sent)
+            self._add(
+                WorkDraft([], decision, sent.line, sent.text, found.district_names, item.name, sent.end_line)
+            )
+        if items:
+            self._last_sentence_record = None
+        return bool(items)
 
     def _mention_records(self, found: SentenceMentions, previous_text: str) -> None:
         """One record per work the sentence names, each decided from its own clause."""

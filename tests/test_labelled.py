@@ -33,7 +33,7 @@ FLOORS: dict[str, tuple[float, float, float | None]] = {
     "labelled_register.csv": (TARGET, 0.98, None),
     "labelled_register_holdout.csv": (0.70, 0.87, None),
     "labelled_register_fresh.csv": (0.53, 0.80, 0.97),
-    "labelled_register_final.csv": (0.31, 0.55, 0.88),
+    "labelled_register_final.csv": (0.38, 0.63, 0.90),
 }
 #: Measured only at the end of a round, rules frozen (see above).
 FROZEN = frozenset({"labelled_register_final.csv"})
