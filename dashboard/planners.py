@@ -10,8 +10,8 @@ counts in both by the part inside each. A record in several districts counts onc
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import altair as alt
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -39,6 +39,9 @@ from dashboard.styles import BASE_CSS, CHOROPLETH_RAMP, STATUS_STYLES, UNRESOLVE
 from dashboard.tables import render_unlocated, works_table
 from geo.projection import METRIC_CRS, STORAGE_CRS
 from works.settings import OSM_ATTRIBUTION
+
+if TYPE_CHECKING:
+    import altair as alt
 
 METRICS: tuple[str, ...] = ("metric_count", "metric_density", "metric_road_km")
 #: Lines closer than this are one street (the road length counts it once).
@@ -202,7 +205,12 @@ def comparable(rows: pd.DataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
 def status_chart(
     records: pd.DataFrame, lang: Lang, label: Callable[[str], str], districts: gpd.GeoDataFrame
 ) -> alt.Chart:
-    """Projects per district, stacked by status in the map's status colours (districts only)."""
+    """Projects per district, stacked by status in the map's status colours (districts only).
+
+    Altair is imported here: only the planners' summary draws a chart, and the import costs the
+    first page of every other view after a restart."""
+    import altair as alt
+
     rows = comparable(explode_districts(records), districts)
     data = rows.groupby(["district", "status"]).size().reset_index(name="n")
     data["district"] = data["district"].map(label)

@@ -196,20 +196,21 @@ def main(argv: list[str] | None = None) -> int:
 def _append(hand: Path, absent: list[dict[str, str]], threshold: float) -> None:
     """Add the absent rows the hand list lacks, with the search recorded."""
     existing = _rows(hand)
-    have = {(r["record_id"], r["text"]) for r in existing}
+    have = {(r["key"], r["text"]) for r in existing}
     new = [
         {
             "record_id": r["record_id"],
+            "key": r["key"],
             "text": r["text"],
             "reason": "not_in_extract",
             "checked": CHECKED.format(t=f"{threshold:.0f}"),
         }
         for r in absent
-        if (r["record_id"], r["text"]) not in have
+        if (r["key"], r["text"]) not in have
     ]
     if not new:
         return
-    fields = list(existing[0].keys()) if existing else ["record_id", "text", "reason", "checked"]
+    fields = list(existing[0].keys()) if existing else ["record_id", "key", "text", "reason", "checked"]
     lines = [",".join(fields)]
     for row in [*existing, *new]:
         lines.append(",".join(_cell(row.get(f, "")) for f in fields))

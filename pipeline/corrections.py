@@ -24,18 +24,24 @@ from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 from shapely.geometry import Point
 
 from geo.districts import assign_districts
-from pipeline import _postgres, _sqlite
+from pipeline import _sqlite
+from pipeline._lazy import lazy_module
 from pipeline._sqlite import connect, transaction
 from pipeline.store_errors import StoreError, sqlite_errors
 from works.errors import PlovdivError
 from works.model import Location, Precision, WorkRecord
 from works.settings import database_url
+
+if TYPE_CHECKING:
+    from pipeline import _postgres
+else:
+    _postgres = lazy_module("pipeline._postgres")  # only a PostgreSQL store needs it
 
 __all__ = [
     "Correction",

@@ -27,7 +27,7 @@ from works.model import PRECISE_PRECISIONS, Precision, WorkRecord
 
 __all__ = ["UNRESOLVED_COLUMNS", "StageResult", "geocode_records", "load_resolver", "write_unresolved"]
 
-UNRESOLVED_COLUMNS = ("record_id", "text", "kind", "reason", "detail")
+UNRESOLVED_COLUMNS = ("record_id", "key", "text", "kind", "reason", "detail")
 
 
 @dataclass
@@ -81,7 +81,14 @@ def geocode_records(records: Sequence[WorkRecord], resolver: Resolver) -> StageR
     for record, result in zip(records, results, strict=True):
         located.append(_with_location(record, result))
         unresolved.extend(
-            {"record_id": record.id, "text": u.text, "kind": u.kind, "reason": u.reason, "detail": u.detail}
+            {
+                "record_id": record.id,
+                "key": record.key,
+                "text": u.text,
+                "kind": u.kind,
+                "reason": u.reason,
+                "detail": u.detail,
+            }
             for u in result.unresolved
         )
     return StageResult(located, unresolved)

@@ -12,10 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline import _postgres, _sqlite
+from pipeline import _sqlite
+from pipeline._lazy import lazy_module
 from pipeline.store_errors import sqlite_errors
 from works.settings import database_url
+
+if TYPE_CHECKING:
+    from pipeline import _postgres
+else:
+    _postgres = lazy_module("pipeline._postgres")  # only a PostgreSQL store needs it
 
 __all__ = ["record", "recent_failures"]
 

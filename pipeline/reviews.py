@@ -19,14 +19,20 @@ from collections.abc import Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline import _postgres, _sqlite
+from pipeline import _sqlite
+from pipeline._lazy import lazy_module
 from pipeline._sqlite import connect, transaction
 from pipeline.store_errors import sqlite_errors
 from works.files import atomic_write_text
 from works.review import Decision, ReviewError
 from works.settings import database_url
+
+if TYPE_CHECKING:
+    from pipeline import _postgres
+else:
+    _postgres = lazy_module("pipeline._postgres")  # only a PostgreSQL store needs it
 
 __all__ = [
     "ReviewFile",

@@ -15,13 +15,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline import _postgres
+from pipeline._lazy import lazy_module
 from pipeline.store_errors import StoreError, sqlite_errors
 from works.geojson import Register, RegisterError, feature_collection, from_feature, read_register
 from works.model import WorkRecord
 from works.settings import database_url
+
+if TYPE_CHECKING:
+    from pipeline import _postgres
+else:
+    _postgres = lazy_module("pipeline._postgres")  # only a PostgreSQL store needs it
 
 __all__ = [
     "StoreError",

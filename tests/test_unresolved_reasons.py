@@ -10,7 +10,8 @@ planned or under-construction road of the extract between them (checked against 
 way, `python -m geocoding.check_unresolved`): its ends are not drawn as the work. An extension
 of a named street with no such road continuing it (lines 115 and 124) is not listed: since issue
 13f it is drawn as the existing street, flagged `extension_not_in_extract`.
-The list is the build's list exactly: a mention newly unresolved, or newly located, fails the
+Rows are matched by the work's stable key and the mention (the display id, kept for people,
+drifts when a rule adds a record earlier on the line). The list is the build's list exactly: a mention newly unresolved, or newly located, fails the
 test until its row is checked against the extract again.
 """
 
@@ -29,7 +30,7 @@ HAND = Path(__file__).parent / "data" / "unresolved_reasons.csv"
 
 def _rows(path: Path) -> dict[tuple[str, str], str]:
     with path.open(encoding="utf-8", newline="") as fh:
-        return {(r["record_id"], r["text"]): r["reason"] for r in csv.DictReader(fh)}
+        return {(r["key"], r["text"]): r["reason"] for r in csv.DictReader(fh)}
 
 
 def test_hand_list_is_well_formed() -> None:
