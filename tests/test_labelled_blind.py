@@ -9,11 +9,13 @@ saw any labelled set.
 
 * **sixth**: seed 20261130 over the 548 non-blank lines that are not headings; 57 works on 33
   lines. Measured when it was made: raw 47 found, 43 fully right (75.4%), precision 86.5%;
-  published 51 found, 50 fully right (87.7%), precision 94.3%.
+  published 51 found, 50 fully right (87.7%), precision 94.3%; after the fourth review pass and
+  its adjudication (guide §8): 49 fully right (86.0%).
 * **seventh**: seed 20261130 over the 526 non-blank lines not in the sixth set, drawn and
-  labelled in the third session; 56 works on 32 lines. Measured once, after the fourth review
-  pass: raw 43 found, 35 fully right (62.5%), precision 89.4%; published 53 found, 51 fully
-  right (91.1%), precision 94.7%.
+  labelled in the third session; 56 works on 32 lines. Measured after the fourth review pass:
+  raw 43 found, 35 fully right (62.5%), precision 89.4%; published 53 found, 51 fully right
+  (91.1%), precision 94.7%; after its adjudication (guide §8): 53 fully right (94.6%), precision
+  94.8%. Both sets together: 102 of 113 works (90.3%).
 
 Failures print counts only, so the sets stay blind for whoever reads them.
 """
@@ -32,8 +34,8 @@ from works.review import apply_decisions
 #: name → ((fully right, found, precision) floors for the raw extractor, the same for the
 #: published register, minimum works): the measured levels, rounded down.
 SETS = {
-    "sixth": ((0.75, 0.82, 0.86), (0.87, 0.89, 0.94), 50),
-    "seventh": ((0.62, 0.76, 0.89), (0.91, 0.94, 0.94), 50),
+    "sixth": ((0.75, 0.82, 0.86), (0.85, 0.89, 0.94), 50),
+    "seventh": ((0.62, 0.76, 0.89), (0.94, 0.94, 0.94), 50),
 }
 
 
@@ -52,8 +54,10 @@ def _check(records, name: str, floors: tuple[float, float, float]) -> None:  # t
         f"{name}: found {score.found}/{score.total}, right {score.right}, precision {score.precision:.1%}"
     )
     right, found, precision = floors
-    assert score.accuracy >= right and score.found / score.total >= found, figures
-    assert score.precision >= precision, figures
+    # Plain numbers only: an assertion on the score object would print its misses.
+    accuracy, found_share, precise = score.accuracy, score.found / score.total, score.precision
+    assert accuracy >= right and found_share >= found, figures
+    assert precise >= precision, figures
 
 
 @pytest.mark.parametrize("name", SETS)
