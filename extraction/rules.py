@@ -448,7 +448,7 @@ def decide_categories(
     by_head = head_categories(head)
     if by_head:
         return sorted(set(by_head), key=order.index)
-    cats = category_cues(clause)
+    cats = _place_bound(category_cues(clause), clause, place_kinds)
     if set(cats) & exclusive:
         # Named only among the parts the work includes, an exclusive category does not count.
         main = category_cues(_components().sub(" ", clause))
@@ -471,6 +471,35 @@ def decide_categories(
     if len(set(cats)) > 1 and "other" in cats:
         cats = [c for c in cats if c != "other"]  # "other" is what nothing else is
     return sorted(set(cats), key=order.index)
+
+
+@cache
+def _place_bound_table() -> list[tuple[str, frozenset[str], re.Pattern[str]]]:
+    """(category, its place kinds, its ``place_bound`` cues as one pattern) of `categories.toml`."""
+    return [
+        (
+            c["name"],
+            frozenset(c.get("place_kinds", [])),
+            re.compile("|".join(c["place_bound"]), re.IGNORECASE),
+        )
+        for c in load_rules("categories")["category"]
+        if c.get("place_bound")
+    ]
+
+
+def _place_bound(cats: list[str], clause: str, place_kinds: list[str]) -> list[str]:
+    """``cats`` without a category that only a ``place_bound`` cue gave a work whose places are
+    none of that category's kinds (a floor's "настилка" in a house is no road work)."""
+    if not place_kinds:
+        return cats
+    for name, kinds, bound in _place_bound_table():
+        if (
+            name in cats
+            and not kinds & set(place_kinds)
+            and name not in category_cues(bound.sub(" ", clause))
+        ):
+            cats = [c for c in cats if c != name]
+    return cats
 
 
 @cache

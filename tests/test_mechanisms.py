@@ -230,3 +230,15 @@ def test_a_short_sentence_whose_head_names_a_work_is_no_remark() -> None:
     recs = extract_projects(parse_outline(HEAD))
     cats = {r.source_text.split()[0]: r.categories for r in recs}
     assert cats == {"Създаден": ["other"], "Приет": ["planning"]}
+
+
+def test_a_surface_inside_a_building_is_no_road_work() -> None:
+    """Issue 12, class 5: "настилка" inside a house does not make its repair a road work; on a
+    street (or with no place) it still does."""
+    from extraction.rules import decide_categories
+
+    house = "ремонт на вътрешната настилка и на входна врата на Къщата на художника"
+    assert "road" not in decide_categories(house, ["facility"], "", "3.5")
+    street = "подменена е настилката на ул. „Алфа“"
+    assert "road" in decide_categories(street, ["street"], "", "1.2")
+    assert "road" in decide_categories("положена е нова настилка", [], "", "1.2")
