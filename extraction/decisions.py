@@ -175,7 +175,9 @@ def decide_named(item: NamedItem, sentence: Sentence) -> WorkDecision:
     if status.scope == "default" and item.event:
         status = StatusDecision(rule_text("works", "named_lists", "event_status"), "", "default")
     own = f"{item.label} {item.text}"
-    return WorkDecision(status, own if category_cues(own) else f"{own} {sentence.text}", head=item.name)
+    # What the list's lead says of all its items ("Проекти, насочени към откритите сцени и
+    # читалищата – …"), not the rest of the sentence, when the item's own words name nothing.
+    return WorkDecision(status, own if category_cues(own) else f"{own} {item.lead}", head=item.name)
 
 
 def decide_mention(

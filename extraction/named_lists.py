@@ -26,7 +26,8 @@ __all__ = ["NamedItem", "named_list_items"]
 class NamedItem:
     """One named work of a list: ``name`` its record's title, ``text`` the item as written
     (from ``start`` to ``end`` of the sentence), ``label`` its head's label, ``event`` whether
-    the head is an event a calendar holds (see ``[named_lists]``)."""
+    the head is an event a calendar holds (see ``[named_lists]``), ``lead`` the sentence up to
+    the list (the head and what it says of all the items)."""
 
     name: str
     text: str
@@ -34,6 +35,7 @@ class NamedItem:
     event: bool
     start: int
     end: int
+    lead: str = ""
 
 
 @cache
