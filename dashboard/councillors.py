@@ -22,6 +22,8 @@ from dashboard.works_list import sort_by_name
 
 #: The summary's map on screen and on paper (it and every work fit one A4 page).
 SUMMARY_MAP_HEIGHT = 380
+#: Presentation: the map under the one-line header and the row of headline numbers (1080 px).
+PRESENT_SUMMARY_MAP_HEIGHT = PRESENT_MAP_HEIGHT - 150
 
 
 def status_category_table(rows: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -146,13 +148,16 @@ def render(ctx: ViewContext) -> None:
         rows, ctx.register.districts, lang, basemap=ctx.basemap, tiles=ctx.tiles, fit=fit,
         highlight_district=district or None, large=present,
     )  # fmt: skip
-    if not present:
-        for col, status in zip(st.columns(max(len(shown), 1)), shown, strict=False):
-            col.metric(status_label(status, lang), int(counts[status]))
-    show_map(m, key="summary_map", height=PRESENT_MAP_HEIGHT if present else SUMMARY_MAP_HEIGHT)
+    # The headline numbers above the map in both modes: on a 1920×1080 projector they must be
+    # on the first screen, so the presented map is shorter by their row.
+    for col, status in zip(st.columns(max(len(shown), 1)), shown, strict=False):
+        col.metric(status_label(status, lang), int(counts[status]))
+    # One key per mode: the map is drawn anew at its new size (a map kept across the switch
+    # stays the size it was, in a frame of the other size: a third of it, or blank).
     if present:
-        for col, status in zip(st.columns(max(len(shown), 1)), shown, strict=False):
-            col.metric(status_label(status, lang), int(counts[status]))
+        show_map(m, key="summary_map_present", height=PRESENT_SUMMARY_MAP_HEIGHT)
+    else:
+        show_map(m, key="summary_map", height=SUMMARY_MAP_HEIGHT)
     st.subheader(t("by_status_category", lang), anchor=False)
     _print_table(status_category_table(rows, lang), index=True)
     st.subheader(t("works_list_n", lang, n=len(rows)), anchor=False)

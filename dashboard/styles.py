@@ -104,6 +104,11 @@ LARGE_MAP_CSS = """
 .pv-popup {font-size: 18px; max-width: 520px;}
 .leaflet-control-zoom a {width: 44px !important; height: 44px !important; line-height: 44px !important;
   font-size: 26px !important;}
+/* The fullscreen button sits in the zoom bar: its two-state sprite must grow with it, or both
+   states show at once. */
+.leaflet-control-zoom a.fullscreen-icon {background-size: 44px 88px !important;
+  background-position: 0 0 !important;}
+.leaflet-control-zoom a.fullscreen-icon.leaflet-fullscreen-on {background-position: 0 -44px !important;}
 </style>
 """
 

@@ -379,6 +379,31 @@ def test_language_toggle(session: Session) -> None:
     session.assert_clean()
 
 
+def _leaflet_fills_its_frame(page: Any) -> bool:
+    """Is the drawn map as tall as its frame (a map kept across a resize is not)?"""
+    box = page.locator(MAP_IFRAME).first.bounding_box()
+    inner = page.frame_locator(MAP_IFRAME).first.locator(".leaflet-container").bounding_box()
+    return box is not None and inner is not None and inner["height"] >= 0.9 * box["height"]
+
+
+def test_the_summary_map_redraws_when_presentation_is_switched(session: Session) -> None:
+    """Entering and leaving presentation mode from the district summary draws the map at its
+    new size (it stayed a third of the frame, and then blank)."""
+    page = session.open("?view=councillors&sd=Централен")
+    session.map_state({"t-school", "t-cameras"})
+    page.get_by_role("button", name="Режим презентация").click()
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    session.map_state({"t-school", "t-cameras"})
+    page.wait_for_timeout(800)
+    assert _leaflet_fills_its_frame(page)
+    page.get_by_role("button", name="Изход от презентация").click()
+    expect(page.get_by_test_id("stSidebar")).to_be_visible()
+    session.map_state({"t-school", "t-cameras"})
+    page.wait_for_timeout(800)
+    assert _leaflet_fills_its_frame(page)
+    session.assert_clean()
+
+
 def test_presentation_mode(session: Session) -> None:
     page = session.open("?mode=present&view=councillors&sd=Централен")
     expect(page.get_by_role("heading", name="Централен: проекти по статус и категория")).to_be_visible()
@@ -680,8 +705,11 @@ def test_presentation_fills_a_projector_screen(browser: Any, server: str) -> Non
         s.map_state({"t-segment"})
         box = page.locator(MAP_IFRAME).first.bounding_box()
         assert box is not None
-        assert box["y"] <= 150 and box["height"] >= 750 and box["y"] + box["height"] <= 1080, box
+        # The header, the row of headline numbers and the map, all on the first screen.
+        assert box["y"] <= 300 and box["height"] >= 700 and box["y"] + box["height"] <= 1080, box
         assert box["width"] >= 1800
+        numbers = page.get_by_test_id("stMetric").last.bounding_box()
+        assert numbers is not None and numbers["y"] + numbers["height"] <= box["y"], numbers
         frame = page.frame_locator(MAP_IFRAME).first
         size = frame.locator(".pv-legend").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
         assert size >= 20
