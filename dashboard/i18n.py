@@ -322,6 +322,11 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "No work matches the search and the filters. Try another word or reset the filters.",
     },
     "no_district": {"bg": "Без район", "en": "No district"},
+    "record_code": {"bg": "Код на записа", "en": "Record code"},
+    "more_sources": {
+        "bg": "{first} и още {n} обекта от OpenStreetMap",
+        "en": "{first} and {n} more OpenStreetMap objects",
+    },
     "manual_source": {
         "bg": "ръчна корекция №{id} от планиращ, {date}",
         "en": "manual correction #{id} by a planner, {date}",

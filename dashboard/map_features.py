@@ -40,9 +40,23 @@ GOAL_CHARS = 220
 _MANUAL_RE = re.compile(r"manual correction #(\d+) by .*? at (\d{4}-\d{2}-\d{2})\S*")
 
 
+#: A popup names this many OSM objects of a work's geometry; the rest are counted.
+_SOURCES_SHOWN = 2
+
+
 def public_source(source: str, lang: Lang) -> str:
-    """The geocode source as the public sees it: a pin says when, never who (in ``lang``)."""
-    return _MANUAL_RE.sub(lambda m: t("manual_source", lang, id=m.group(1), date=m.group(2)), source)
+    """The geocode source as the public sees it: a pin says when, never who (in ``lang``).
+
+    A street drawn from twenty OSM ways is two ids and a count in a popup (the full list is in
+    the exports and the planners' tables): a resident needs to know the geometry is OSM's,
+    not every way of it.
+    """
+    shown = _MANUAL_RE.sub(lambda m: t("manual_source", lang, id=m.group(1), date=m.group(2)), source)
+    parts = [p.strip() for p in shown.split(";") if p.strip()]
+    if len(parts) <= _SOURCES_SHOWN + 1:
+        return shown
+    first = "; ".join(parts[:_SOURCES_SHOWN])
+    return t("more_sources", lang, first=first, n=len(parts) - _SOURCES_SHOWN)
 
 
 def _latin(text: str, lang: Lang) -> str:

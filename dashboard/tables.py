@@ -50,7 +50,7 @@ def unlocated_frame(records: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     rows = records[~records["located"]]
     return pd.DataFrame(
         {
-            "id": rows["id"],
+            t("record_code", lang): rows["id"],
             t("name", lang): _names(rows, lang),
             t("status", lang): status_texts(rows, lang),
             t("categories", lang): [

@@ -246,3 +246,14 @@ def test_a_default_status_says_the_text_states_no_stage(register) -> None:
     csv_lines = records_csv(rows, "bg").decode("utf-8-sig").splitlines()
     assert unstated in csv_lines[1] and ",default," in csv_lines[1] and unstated not in csv_lines[2]
     assert unstated in next(iter(work_items(rows, "bg", str).values()))
+
+
+def test_a_popup_names_two_osm_objects_and_counts_the_rest() -> None:
+    from dashboard.map_features import public_source
+
+    many = "; ".join(f"way/{n}" for n in range(1, 23))
+    assert public_source(many, "bg") == "way/1; way/2 и още 20 обекта от OpenStreetMap"
+    assert public_source(many, "en") == "way/1; way/2 and 20 more OpenStreetMap objects"
+    assert public_source("way/1; way/2; node/3", "bg") == "way/1; way/2; node/3"  # few: all
+    pinned = "manual correction #4 by Ана at 2026-11-29T10:00:00Z"
+    assert public_source(pinned, "bg") == "ръчна корекция №4 от планиращ, 2026-11-29"  # never who
