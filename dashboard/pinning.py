@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import auth
 from dashboard.escaping import md_text
 from dashboard.i18n import Lang, display_name, status_label, t, tm
-from dashboard.map_view import project_map, show_map
+from dashboard.map_view import fit_works, project_map, show_map
 from dashboard.page import ViewContext
 from pipeline import corrections
 from works.settings import ConfigError, writable
@@ -96,11 +96,18 @@ def pin_editor(ctx: ViewContext, db: Path, user: str, work_key: str, *, prefix: 
     records = ctx.register.records
     chosen = records[records["key"] == work_key]
     st.caption(t("pin_hint", lang))
+    if st.session_state.get(f"{prefix}_for") != work_key:
+        # Another work: no coordinates until the planner clicks or types them (never the last
+        # work's, never a point the planner did not choose: 0, 0 is refused as outside the city).
+        st.session_state[f"{prefix}_for"] = work_key
+        st.session_state[f"{prefix}_lat"] = 0.0
+        st.session_state[f"{prefix}_lon"] = 0.0
     _take_map_click(prefix)
-    m = project_map(chosen, ctx.register.districts, lang, basemap=ctx.basemap, tiles=ctx.tiles, legend=False)
+    m = project_map(
+        chosen, ctx.register.districts, lang, basemap=ctx.basemap, tiles=ctx.tiles, legend=False,
+        fit=fit_works(chosen),  # the work itself in view; the whole city when it is not drawn
+    )  # fmt: skip
     show_map(m, key=f"{prefix}_map", height=420, returned=("last_clicked",))
-    st.session_state.setdefault(f"{prefix}_lat", 0.0)
-    st.session_state.setdefault(f"{prefix}_lon", 0.0)
     with st.form(f"{prefix}_form"):
         col_lat, col_lon = st.columns(2)
         lat = col_lat.number_input(
