@@ -108,7 +108,11 @@ TEXT: dict[str, dict[Lang, str]] = {
     "places": {"bg": "Места", "en": "Places"},
     "did_you_mean": {"bg": "Може би: ", "en": "Did you mean: "},
     "review_title": {"bg": "Проверка на регистъра", "en": "Reviewing the register"},
-    "review_progress": {"bg": "Проверени: {done} от {total}", "en": "Reviewed: {done} of {total}"},
+    "review_progress": {
+        "bg": "Проверени: {done} от {total} записа ({works} работи на картата и в броевете, {off} извън тях)",
+        "en": "Reviewed: {done} of {total} records ({works} works on the map and in the counts, "
+        "{off} off them)",
+    },
     "review_work": {
         "bg": "Работа (● = непроверена; първо най-съмнителните)",
         "en": "Work (● = not reviewed; most doubtful first)",

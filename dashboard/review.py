@@ -255,7 +255,11 @@ def render(ctx: ViewContext) -> None:
         )
     queue = review_queue(records)
     done = sum(1 for r in records if r.review is not ReviewState.MACHINE)
-    st.progress(done / max(len(records), 1), text=t("review_progress", lang, done=done, total=len(records)))
+    # Every record is reviewed, the ones taken off the map too; say how many are works, so the
+    # total does not read as another count of the register's works.
+    works = sum(1 for r in records if r.public)
+    text = t("review_progress", lang, done=done, total=len(records), works=works, off=len(records) - works)
+    st.progress(done / max(len(records), 1), text=text)
     labels = {
         r.key: ("" if r.review is not ReviewState.MACHINE else "● ")
         + f"{r.name[:90]} · {r.measure} · l{r.source_line}"
