@@ -126,6 +126,8 @@ def _title(item: str, label: str, head: str) -> str:
 
 def named_list_items(sentence: str) -> list[NamedItem]:
     """The named works listed under a plural head in ``sentence``, in order (see module doc)."""
+    if _pattern("opener").search(sentence) is None:
+        return []  # no list opens anywhere: skip lemmatising the sentence (most sentences)
     table = _table()
     heads: dict[str, str] = table["heads"]
     events = set(table["events"])
